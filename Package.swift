@@ -1,0 +1,23 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Koers",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "koers", targets: ["koers"]),
+        .library(name: "EventLog", targets: ["EventLog"]),
+    ],
+    targets: [
+        // The generic replicated log: envelope, canonical JSON, hashing, clocks, storage.
+        .target(name: "EventLog"),
+        // Argument parsing, subcommands and output; no domain rule lives here.
+        .target(name: "KoersCommand", dependencies: ["EventLog"]),
+        .executableTarget(name: "koers", dependencies: ["KoersCommand"]),
+        // Helpers shared by the test targets: temporary replicas, the built binary, seeded randomness.
+        .target(name: "TestSupport", dependencies: ["EventLog", "KoersCommand"], path: "Tests/TestSupport"),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "KoersCommandTests", dependencies: ["KoersCommand", "TestSupport", "koers"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
