@@ -1,4 +1,28 @@
 /// Every failure of the log layer, with the facts in its cases.
-public enum EventLogError: Error, Equatable, Sendable {
-    case placeholder
+public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
+    case notAReplica(path: String)
+    case replicaExists(path: String)
+    case badIdentity(path: String, problem: String)
+    case replicaBusy(path: String)
+    case invalidIdentifier(field: String, value: String)
+    case io(path: String, operation: String, code: Int32)
+    /// A line of a log or input file that is not a valid event.
+    case badLine(file: String, line: Int, error: EnvelopeError)
+    /// An event that does not continue its origin's chain where it would be appended.
+    case doesNotFollow(origin: String, seq: UInt64, problem: String)
+    case wallClock(String)
+
+    public var description: String {
+        switch self {
+        case .notAReplica(let path): "'\(path)' is not a koers replica (no replica.json); create one with 'koers init'"
+        case .replicaExists(let path): "'\(path)' already exists and is not empty"
+        case .badIdentity(let path, let problem): "\(path): \(problem)"
+        case .replicaBusy(let path): "replica is busy: another koers process is writing to '\(path)'; try again when it is done"
+        case .invalidIdentifier(let field, let value): "\(field) '\(value)' is not an identifier: use lowercase letters, digits and '-' (at most 64, starting with a letter or digit)"
+        case .io(let path, let operation, let code): "cannot \(operation) '\(path)': \(systemErrorMessage(code))"
+        case .badLine(let file, let line, let error): "\(file):\(line): \(error)"
+        case .doesNotFollow(let origin, let seq, let problem): "event \(origin):\(seq) \(problem)"
+        case .wallClock(let message): message
+        }
+    }
 }

@@ -1,0 +1,117 @@
+/// One event as it travels and is stored: the envelope (who, where in the origin's chain, what it had seen, when) around a typed payload.
+///
+/// The `hash` is the lowercase hex SHA-256 of the RFC 8785 canonical form of the
+/// event without its `hash` and `sig` members, so anyone with a JCS library and
+/// SHA-256 can check it. Stored lines are that same canonical form with `hash`
+/// (and `sig`, when present) included.
+public struct Event: Sendable, Equatable {
+    /// The replica that authored the event.
+    public var origin: String
+    /// The position in the origin's chain: 1, 2, 3 … without gaps.
+    public var seq: UInt64
+    /// The version vector the event was created after, including its own `origin: seq`.
+    public var clock: VersionVector
+    /// The hybrid logical clock reading at creation: later than every event in its causal past.
+    public var hlc: HybridTimestamp
+    /// The day on which the fact takes effect in the world.
+    public var effective: LocalDate
+    /// The kebab-case event type, e.g. `project-started`.
+    public var type: String
+    /// The payload.
+    public var data: JSONObject
+    /// The `hash` of the previous event of the same origin; nil for `seq` 1.
+    public var prev: String?
+    public var hash: String
+    /// A signature over `hash`, outside the hash; reserved.
+    public var sig: String?
+
+    public init(
+        origin: String, seq: UInt64, clock: VersionVector, hlc: HybridTimestamp, effective: LocalDate,
+        type: String, data: JSONObject, prev: String?, hash: String = "", sig: String? = nil
+    ) {
+        self.origin = origin
+        self.seq = seq
+        self.clock = clock
+        self.hlc = hlc
+        self.effective = effective
+        self.type = type
+        self.data = data
+        self.prev = prev
+        self.hash = hash
+        self.sig = sig
+    }
+
+    /// The member names of an envelope; anything else is refused.
+    public static let memberNames: Set<String> = [
+        "origin", "seq", "clock", "hlc", "effective", "type", "data", "prev", "hash", "sig",
+    ]
+
+    /// The canonical bytes that the hash covers: every member but `hash` and `sig`.
+    public var hashedBytes: [UInt8] {
+        canonicalBytes(includingHash: false)
+    }
+
+    /// The hash this event should carry, computed from its other members.
+    public var computedHash: String {
+        SHA256.hexDigest(hashedBytes)
+    }
+
+    /// The event with its hash filled in.
+    public func sealed() -> Event {
+        var event = self
+        event.hash = computedHash
+        return event
+    }
+
+    /// The stored form: one canonical JSON object including `hash` (and `sig`), without the newline.
+    public var line: [UInt8] {
+        canonicalBytes(includingHash: true)
+    }
+
+    // Members are written in RFC 8785 order, which for these ASCII names is plain byte order.
+    private func canonicalBytes(includingHash: Bool) -> [UInt8] {
+        var out = CanonicalJSON(reservingCapacity: 384)
+        out.writeRaw("{")
+        out.writeName("clock")
+        out.writeRaw("{")
+        for (i, entry) in clock.entries.enumerated() {
+            if i > 0 { out.writeRaw(",") }
+            out.write(entry.origin)
+            out.writeRaw(":")
+            out.write(entry.seq)
+        }
+        out.writeRaw("},")
+        out.writeName("data")
+        out.write(data)
+        out.writeRaw(",")
+        out.writeName("effective")
+        out.write(effective.description)
+        out.writeRaw(",")
+        if includingHash {
+            out.writeName("hash")
+            out.write(hash)
+            out.writeRaw(",")
+        }
+        out.writeName("hlc")
+        out.write(hlc.description)
+        out.writeRaw(",")
+        out.writeName("origin")
+        out.write(origin)
+        out.writeRaw(",")
+        out.writeName("prev")
+        if let prev { out.write(prev) } else { out.writeRaw("null") }
+        out.writeRaw(",")
+        out.writeName("seq")
+        out.write(seq)
+        out.writeRaw(",")
+        if includingHash, let sig {
+            out.writeName("sig")
+            out.write(sig)
+            out.writeRaw(",")
+        }
+        out.writeName("type")
+        out.write(type)
+        out.writeRaw("}")
+        return out.bytes
+    }
+}

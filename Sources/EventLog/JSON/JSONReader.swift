@@ -1,0 +1,295 @@
+/// A strict JSON reader working directly on UTF-8 bytes: RFC 8259 syntax, integers only, no duplicate members.
+///
+/// Foundation's decoder is an order of magnitude too slow for replaying a log, so the
+/// envelope reader builds on these primitives to read events straight from the line bytes.
+package struct JSONReader: ~Copyable {
+    package let bytes: UnsafeBufferPointer<UInt8>
+    package var index: Int
+    private var depth = 0
+    private static let maxDepth = 64
+
+    package init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        self.index = 0
+    }
+
+    /// Parses one complete JSON text.
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONError) -> JSONValue {
+        var reader = JSONReader(bytes)
+        let value = try reader.readValue()
+        try reader.expectEnd()
+        return value
+    }
+
+    package func fail(_ reason: JSONError.Reason) -> JSONError {
+        JSONError(reason, offset: index)
+    }
+
+    package mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    package mutating func expectEnd() throws(JSONError) {
+        skipWhitespace()
+        if index != bytes.count { throw fail(.trailingContent) }
+    }
+
+    /// Skips whitespace and returns the next byte without consuming it.
+    package mutating func peek() throws(JSONError) -> UInt8 {
+        skipWhitespace()
+        guard index < bytes.count else { throw fail(.unexpectedEnd) }
+        return bytes[index]
+    }
+
+    package mutating func expect(_ byte: UInt8) throws(JSONError) {
+        let found = try peek()
+        guard found == byte else { throw fail(.unexpectedByte(found)) }
+        index += 1
+    }
+
+    /// Consumes `byte` if it is next (after whitespace).
+    package mutating func consume(_ byte: UInt8) throws(JSONError) -> Bool {
+        if try peek() == byte {
+            index += 1
+            return true
+        }
+        return false
+    }
+
+    package mutating func readValue() throws(JSONError) -> JSONValue {
+        switch try peek() {
+        case UInt8(ascii: "{"): return .object(try readObject())
+        case UInt8(ascii: "["): return .array(try readArray())
+        case UInt8(ascii: "\""): return .string(try readString())
+        case UInt8(ascii: "t"): try readLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try readLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try readLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .integer(try readInteger())
+        case let other: throw fail(.unexpectedByte(other))
+        }
+    }
+
+    package mutating func readLiteral(_ literal: StaticString) throws(JSONError) {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw JSONError(.unexpectedEnd, offset: bytes.count) }
+        let start = literal.utf8Start
+        for i in 0..<count where bytes[index + i] != start[i] {
+            index += i
+            throw fail(.unexpectedByte(bytes[index]))
+        }
+        index += count
+    }
+
+    package mutating func readObject() throws(JSONError) -> JSONObject {
+        try expect(UInt8(ascii: "{"))
+        try enter()
+        defer { depth -= 1 }
+        var object = JSONObject()
+        if try consume(UInt8(ascii: "}")) { return object }
+        var inOrder = true
+        var pending: [(String, JSONValue)] = []
+        repeat {
+            let name = try readString()
+            try expect(UInt8(ascii: ":"))
+            let value = try readValue()
+            if inOrder, let last = object.members.last?.name, !JSONObject.precedes(last, name) {
+                inOrder = false
+                pending = object.members.map { ($0.name, $0.value) }
+            }
+            if inOrder {
+                object.appendSorted(name, value)
+            } else {
+                pending.append((name, value))
+            }
+        } while try consume(UInt8(ascii: ","))
+        try expect(UInt8(ascii: "}"))
+        if !inOrder {
+            do { object = try JSONObject(pending) } catch { throw JSONError(error.reason, offset: index - 1) }
+        }
+        return object
+    }
+
+    package mutating func readArray() throws(JSONError) -> [JSONValue] {
+        try expect(UInt8(ascii: "["))
+        try enter()
+        defer { depth -= 1 }
+        var elements: [JSONValue] = []
+        if try consume(UInt8(ascii: "]")) { return elements }
+        repeat {
+            elements.append(try readValue())
+        } while try consume(UInt8(ascii: ","))
+        try expect(UInt8(ascii: "]"))
+        return elements
+    }
+
+    private mutating func enter() throws(JSONError) {
+        depth += 1
+        if depth > JSONReader.maxDepth { throw fail(.tooDeep) }
+    }
+
+    /// Reads a whole number; fractions and exponents are refused since events hold no floating point.
+    package mutating func readInteger() throws(JSONError) -> Int64 {
+        skipWhitespace()
+        let start = index
+        var negative = false
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") {
+            negative = true
+            index += 1
+        }
+        let digitsStart = index
+        var magnitude: UInt64 = 0
+        var overflow = false
+        while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 {
+            let (m, o1) = magnitude.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(UInt64(bytes[index] &- UInt8(ascii: "0")))
+            overflow = overflow || o1 || o2
+            magnitude = s
+            index += 1
+        }
+        if index == digitsStart {
+            if index < bytes.count { throw fail(.unexpectedByte(bytes[index])) }
+            throw fail(.unexpectedEnd)
+        }
+        if bytes[digitsStart] == UInt8(ascii: "0"), index - digitsStart > 1 {
+            throw JSONError(.leadingZero, offset: digitsStart)
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] | 0x20 == UInt8(ascii: "e") {
+            // Consume the rest of the number so the message quotes all of it.
+            while index < bytes.count, Self.isNumberByte(bytes[index]) { index += 1 }
+            throw JSONError(.notAnInteger(text(from: start)), offset: start)
+        }
+        if overflow || magnitude > UInt64(JSONValue.maxExactInteger) {
+            throw JSONError(.integerOutOfRange(text(from: start)), offset: start)
+        }
+        return negative ? -Int64(magnitude) : Int64(magnitude)
+    }
+
+    private static func isNumberByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"),
+            UInt8(ascii: "+"), UInt8(ascii: "-"):
+            true
+        default: false
+        }
+    }
+
+    private func text(from start: Int) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    }
+
+    /// Reads a string; the fast path copies a run without escapes straight into the result.
+    package mutating func readString() throws(JSONError) -> String {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let run = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                index += 1
+                return try Self.decodeUTF8(run, offset: start)
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw fail(.controlCharacterInString) }
+            index += 1
+        }
+        return try readEscapedString(start: start)
+    }
+
+    private static func decodeUTF8(_ run: UnsafeBufferPointer<UInt8>, offset: Int) throws(JSONError) -> String {
+        var ascii = true
+        for byte in run where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii { return String(decoding: run, as: UTF8.self) }
+        guard let string = String(validating: run, as: UTF8.self) else {
+            throw JSONError(.invalidUnicode, offset: offset)
+        }
+        return string
+    }
+
+    private mutating func readEscapedString(start: Int) throws(JSONError) -> String {
+        var scratch: [UInt8] = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return try scratch.withUnsafeBufferPointer { buffer throws(JSONError) in
+                    try Self.decodeUTF8(buffer, offset: start)
+                }
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard index < bytes.count else { throw fail(.unexpectedEnd) }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scratch.append(escape)
+                case UInt8(ascii: "b"): scratch.append(0x08)
+                case UInt8(ascii: "f"): scratch.append(0x0C)
+                case UInt8(ascii: "n"): scratch.append(0x0A)
+                case UInt8(ascii: "r"): scratch.append(0x0D)
+                case UInt8(ascii: "t"): scratch.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try readHex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
+                            bytes[index + 1] == UInt8(ascii: "u")
+                        else { throw fail(.invalidUnicode) }
+                        index += 2
+                        let low = try readHex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw fail(.invalidUnicode) }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        throw fail(.invalidUnicode)
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { throw fail(.invalidUnicode) }
+                    scratch.append(contentsOf: UTF8.encode(unicode)!)
+                default:
+                    index -= 1
+                    throw fail(.invalidEscape)
+                }
+            default:
+                if byte < 0x20 { throw fail(.controlCharacterInString) }
+                scratch.append(byte)
+                index += 1
+            }
+        }
+        throw fail(.unexpectedEnd)
+    }
+
+    private mutating func readHex4() throws(JSONError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw JSONError(.unexpectedEnd, offset: bytes.count) }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw fail(.invalidEscape)
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+}
+
+extension JSONValue {
+    /// Parses one complete JSON text.
+    public init(parsing text: String) throws(JSONError) {
+        try self.init(parsing: Array(text.utf8))
+    }
+
+    /// Parses one complete JSON text from UTF-8 bytes.
+    public init(parsing bytes: [UInt8]) throws(JSONError) {
+        self = try bytes.withUnsafeBufferPointer { buffer throws(JSONError) in try JSONReader.parse(buffer) }
+    }
+}

@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One origin's append-only JSON Lines file: reading it line by line, and finding its last complete line.
+///
+/// A last line without its newline is a write in progress or a torn write from a crash;
+/// readers leave it alone, and only the writer (holding the lock) sets it aside.
+package enum LogFile {
+    /// What follows the last complete line.
+    package struct Tail: Sendable, Equatable {
+        /// Bytes after the last newline: 0 when the file ends cleanly.
+        package var partialBytes: Int
+        /// The number of complete lines.
+        package var lines: Int
+    }
+
+    /// Calls `body` with each complete line (without its newline) and its 1-based line number, streaming the file in chunks.
+    @discardableResult
+    package static func forEachLine(
+        _ path: String, _ body: (UnsafeBufferPointer<UInt8>, Int) throws -> Void
+    ) throws -> Tail {
+        let fd = try FileIO.open(path, O_RDONLY)
+        defer { close(fd) }
+        let chunkSize = 1 << 20
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        var filled = 0
+        var lineNumber = 0
+        while true {
+            if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+            let count = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + filled, raw.count - filled) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw EventLogError.io(path: path, operation: "read", code: errno)
+            }
+            if count == 0 { return Tail(partialBytes: filled, lines: lineNumber) }
+            let scanFrom = filled
+            filled += count
+            var consumed = 0
+            try buffer.withUnsafeBufferPointer { all in
+                let base = all.baseAddress!
+                var searchFrom = scanFrom
+                while searchFrom < filled,
+                    let found = memchr(base + searchFrom, 0x0A, filled - searchFrom)
+                {
+                    let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    lineNumber += 1
+                    try body(UnsafeBufferPointer(start: base + consumed, count: end - consumed), lineNumber)
+                    consumed = end + 1
+                    searchFrom = consumed
+                }
+            }
+            if consumed > 0 {
+                buffer.withUnsafeMutableBytes { raw in
+                    _ = memmove(raw.baseAddress!, raw.baseAddress! + consumed, filled - consumed)
+                }
+                filled -= consumed
+            }
+        }
+    }
+
+    /// The last complete line of the file (without its newline) and how many bytes of a partial line follow it.
+    package static func lastLine(_ path: String) throws(EventLogError) -> (line: [UInt8]?, partialBytes: Int) {
+        let fd = try FileIO.open(path, O_RDONLY)
+        defer { close(fd) }
+        let size = try FileIO.size(fd, path: path)
+        var window = 4096
+        while true {
+            let start = max(0, size - window)
+            var bytes = [UInt8](repeating: 0, count: size - start)
+            let count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, off_t(start)) }
+            if count < 0 { throw EventLogError.io(path: path, operation: "read", code: errno) }
+            bytes.removeLast(bytes.count - count)
+            guard let lastNewline = bytes.lastIndex(of: 0x0A) else {
+                if start == 0 { return (nil, bytes.count) }
+                window *= 4
+                continue
+            }
+            let partial = bytes.count - lastNewline - 1
+            if let previousNewline = bytes[..<lastNewline].lastIndex(of: 0x0A) {
+                return (Array(bytes[(previousNewline + 1)..<lastNewline]), partial)
+            }
+            if start == 0 { return (Array(bytes[..<lastNewline]), partial) }
+            window *= 4
+        }
+    }
+}

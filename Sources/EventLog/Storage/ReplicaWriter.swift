@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one writer of a replica: exists only while the replica's lock is held, authors new events and appends events durably.
+///
+/// Durability: `append` returns only after the events are fsynced. A batch of more than one
+/// event is first written whole to `batch.pending` (fsynced), then appended to the logs, then
+/// the pending file is removed; a crash in between is completed on the next open, so a batch
+/// is all or nothing and no event ever lands without its causal past.
+public final class ReplicaWriter {
+    public let replica: Replica
+    public private(set) var heads: [String: Replica.Head]
+    /// What was set aside or completed when the lock was taken, for the command to report once.
+    public let recovered: [Recovery]
+    private var clock: HybridClock
+
+    init(replica: Replica, recovered: [Recovery]) throws(EventLogError) {
+        self.replica = replica
+        self.recovered = recovered
+        self.heads = try replica.heads()
+        var clock = HybridClock()
+        for head in heads.values { clock.observe(head.hlc) }
+        self.clock = clock
+    }
+
+    /// The version vector of everything held.
+    public var versionVector: VersionVector {
+        var vector = VersionVector()
+        for (origin, head) in heads { vector[origin] = head.seq }
+        return vector
+    }
+
+    /// Builds the envelopes for new events of this replica, in order, without writing them.
+    ///
+    /// Each event's clock is everything held before it; its timestamp is later than every held event's.
+    public func author(_ drafts: [EventDraft], wallMillis: Int64) -> [Event] {
+        let origin = replica.identity.replica
+        var vector = versionVector
+        var hybrid = clock
+        var previous = heads[origin]?.hash
+        return drafts.map { draft in
+            vector[origin] += 1
+            let event = Event(
+                origin: origin, seq: vector[origin], clock: vector, hlc: hybrid.tick(wallMillis: wallMillis),
+                effective: draft.effective, type: draft.type, data: draft.data, prev: previous
+            ).sealed()
+            previous = event.hash
+            return event
+        }
+    }
+
+    /// Appends events durably. Each must continue its origin's chain (next `seq`, `prev` the held head's hash)
+    /// and come after its causal past (events in the same batch count).
+    public func append(_ events: [Event]) throws(EventLogError) {
+        guard !events.isEmpty else { return }
+        var expected = heads
+        for event in events {
+            let head = expected[event.origin]
+            let wantSeq = (head?.seq ?? 0) + 1
+            guard event.seq == wantSeq else {
+                throw .doesNotFollow(origin: event.origin, seq: event.seq, problem: "does not follow: the replica expects seq \(wantSeq)")
+            }
+            guard event.prev == head?.hash else {
+                throw .doesNotFollow(origin: event.origin, seq: event.seq, problem: "has prev \(event.prev ?? "null") but the held event \(event.origin):\(event.seq - 1) has hash \(head?.hash ?? "none")")
+            }
+            for entry in event.clock.entries where entry.origin != event.origin {
+                let held = expected[entry.origin]?.seq ?? 0
+                guard entry.seq <= held else {
+                    throw .doesNotFollow(origin: event.origin, seq: event.seq, problem: "depends on \(entry.origin):\(entry.seq), which the replica does not hold (it holds \(held))")
+                }
+            }
+            expected[event.origin] = Replica.Head(seq: event.seq, hash: event.hash, hlc: event.hlc)
+        }
+        if events.count > 1 {
+            var journal: [UInt8] = []
+            for event in events { journal += event.line + [0x0A] }
+            journal += Self.commitLine(count: events.count)
+            try FileIO.writeNewFile(replica.batchPath, journal, directory: replica.directory)
+            try appendToLogs(events)
+            if unlink(replica.batchPath) != 0 {
+                throw .io(path: replica.batchPath, operation: "remove", code: errno)
+            }
+        } else {
+            try appendToLogs(events)
+        }
+        heads = expected
+        for event in events { clock.observe(event.hlc) }
+    }
+
+    static func commitLine(count: Int) -> [UInt8] {
+        Array("{\"commit\":\(count)}\n".utf8)
+    }
+
+    /// Appends to each origin's log in one write and one fsync per origin; a failed write is cut back to where it began.
+    func appendToLogs(_ events: [Event]) throws(EventLogError) {
+        var order: [String] = []
+        var lines: [String: [UInt8]] = [:]
+        for event in events {
+            if lines[event.origin] == nil { order.append(event.origin) }
+            lines[event.origin, default: []] += event.line + [0x0A]
+        }
+        var newFiles = false
+        for origin in order {
+            let path = replica.logPath(origin)
+            let existed = FileIO.exists(path)
+            let fd = try FileIO.open(path, O_WRONLY | O_APPEND | O_CREAT)
+            defer { close(fd) }
+            let start = try FileIO.size(fd, path: path)
+            do {
+                try FileIO.writeAll(fd, lines[origin]!, path: path)
+                try FileIO.sync(fd, path: path)
+            } catch {
+                _ = ftruncate(fd, off_t(start))
+                throw error
+            }
+            newFiles = newFiles || !existed
+        }
+        if newFiles { try FileIO.syncDirectory(replica.logDirectory) }
+    }
+}
+
+/// A new event as a command describes it, before the log gives it an envelope.
+public struct EventDraft: Sendable, Equatable {
+    public var type: String
+    public var effective: LocalDate
+    public var data: JSONObject
+
+    public init(type: String, effective: LocalDate, data: JSONObject) {
+        self.type = type
+        self.effective = effective
+        self.data = data
+    }
+}

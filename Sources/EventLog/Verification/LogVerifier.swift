@@ -1,0 +1,117 @@
+/// Checks the integrity of a whole replica: every line, hash, `prev` link, `seq` step and clock.
+///
+/// Per origin it checks that `seq` runs 1, 2, 3 …, that `prev` is the hash of the event before,
+/// that `hash` is right, that `clock[origin] == seq`, that clocks and timestamps never go back;
+/// across origins, that every clock names only events the replica holds and that every event's
+/// timestamp is later than those of its causal past.
+public enum LogVerifier {
+    /// One thing wrong, and where.
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public var file: String
+        public var line: Int
+        /// `origin:seq` of the event at fault, when the line could be read as one.
+        public var event: String?
+        public var message: String
+
+        public var description: String {
+            "\(file):\(line): \(event.map { "event \($0): " } ?? "")\(message)"
+        }
+    }
+
+    /// The outcome of a verification.
+    public struct Report: Sendable {
+        public var events: Int = 0
+        public var origins: [String] = []
+        public var problems: [Problem] = []
+        /// Logs whose last line is incomplete (a write in progress, or a torn write not yet set aside).
+        public var partialTails: [String] = []
+        public var isValid: Bool { problems.isEmpty }
+    }
+
+    /// A dependency to check once every log is read: the event at `file:line` names `origin:seq` in its clock.
+    private struct Dependency {
+        var file: String
+        var line: Int
+        var event: String
+        var hlc: HybridTimestamp
+        var origin: String
+        var seq: UInt64
+    }
+
+    public static func verify(_ replica: Replica, maxProblems: Int = 100) throws -> Report {
+        var report = Report()
+        var timestamps: [String: [HybridTimestamp]] = [:]
+        var dependencies: [Dependency] = []
+        func note(_ problem: Problem) {
+            if report.problems.count < maxProblems { report.problems.append(problem) }
+        }
+        report.origins = try replica.origins()
+        for origin in report.origins {
+            let file = replica.displayPath(origin: origin)
+            var previous: Event?
+            var hlcs: [HybridTimestamp] = []
+            var broken = false
+            let tail = try LogFile.forEachLine(replica.logPath(origin)) { line, number in
+                report.events += 1
+                guard !broken else { return }
+                let event: Event
+                do throws(EnvelopeError) { event = try Event.parse(line: line) } catch {
+                    note(Problem(file: file, line: number, event: nil, message: error.description))
+                    broken = true
+                    return
+                }
+                let name = "\(event.origin):\(event.seq)"
+                func problem(_ message: String) { note(Problem(file: file, line: number, event: name, message: message)) }
+                if event.origin != origin {
+                    problem("origin is '\(event.origin)' but the file holds the log of '\(origin)'")
+                    broken = true
+                    return
+                }
+                let wantSeq = (previous?.seq ?? 0) + 1
+                if event.seq != wantSeq {
+                    problem("seq is \(event.seq) where \(wantSeq) should follow")
+                    broken = true
+                    return
+                }
+                let computed = event.computedHash
+                if computed != event.hash { problem("hash is \(event.hash) but the content hashes to \(computed)") }
+                if event.prev != previous?.hash {
+                    problem("prev is \(event.prev ?? "null") but the previous event's hash is \(previous?.hash ?? "none")")
+                }
+                if event.clock[origin] != event.seq {
+                    problem("clock[\(origin)] is \(event.clock[origin]), not its own seq \(event.seq)")
+                }
+                if let previous {
+                    if event.hlc <= previous.hlc {
+                        problem("hlc \(event.hlc) is not later than the previous event's \(previous.hlc)")
+                    }
+                    let order = previous.clock.compare(to: event.clock)
+                    if order != .before {
+                        problem("clock \(event.clock) does not extend the previous event's clock \(previous.clock)")
+                    }
+                }
+                for entry in event.clock.entries where entry.origin != origin && entry.seq > previous.map({ $0.clock[entry.origin] }) ?? 0 {
+                    dependencies.append(Dependency(file: file, line: number, event: name, hlc: event.hlc, origin: entry.origin, seq: entry.seq))
+                }
+                hlcs.append(event.hlc)
+                previous = event
+            }
+            if tail.partialBytes > 0 { report.partialTails.append(file) }
+            timestamps[origin] = hlcs
+        }
+        for dependency in dependencies {
+            let held = timestamps[dependency.origin] ?? []
+            guard dependency.seq <= UInt64(held.count) else {
+                note(Problem(file: dependency.file, line: dependency.line, event: dependency.event,
+                    message: "clock refers to \(dependency.origin):\(dependency.seq), but the replica holds \(held.count) events of \(dependency.origin)"))
+                continue
+            }
+            let causeTime = held[Int(dependency.seq) - 1]
+            if dependency.hlc <= causeTime {
+                note(Problem(file: dependency.file, line: dependency.line, event: dependency.event,
+                    message: "hlc \(dependency.hlc) is not later than that of \(dependency.origin):\(dependency.seq) in its causal past (\(causeTime))"))
+            }
+        }
+        return report
+    }
+}

@@ -1,0 +1,101 @@
+import EventLog
+
+/// `koers import FILE`: records many events of this replica at once, all or nothing.
+enum ImportCommand: Subcommand {
+    static let spec = CommandSpec(
+        name: "import",
+        abstract: "Record the events of a JSON Lines file as this replica's, all or nothing.",
+        discussion: """
+            Each non-empty line of FILE ('-' reads standard input) is one object \
+            {"type": …, "effective": "YYYY-MM-DD", "data": {…}}; nothing else is allowed. \
+            Data holds whole numbers only (amounts in cents). Every line is checked before \
+            anything is written; one bad line refuses the whole file. The events are written \
+            in one batch with one fsync.
+            """,
+        positionals: [.init("FILE", help: "JSON Lines file to import, or '-' for standard input.")])
+
+    static let maxReportedErrors = 20
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        let path = arguments.positional("FILE")!
+        let replica = try context.openReplica(arguments)
+        let bytes = path == "-" ? readStandardInput() : try FileIO.readAll(path)
+        let shownPath = path == "-" ? "<stdin>" : path
+        var drafts: [EventDraft] = []
+        var errors: [String] = []
+        var lineNumber = 0
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            lineNumber += 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            do {
+                drafts.append(try parseDraft(Array(line)))
+            } catch {
+                errors.append("\(shownPath):\(lineNumber): error: \(error)")
+                if errors.count == maxReportedErrors { break }
+            }
+        }
+        guard errors.isEmpty else {
+            throw CommandFailure(text: errors.joined(separator: "\n") + "\nnothing imported: \(shownPath) has errors\n")
+        }
+        let wall = try context.wallMillis()
+        let events = try replica.write { writer in
+            context.report(writer.recovered)
+            let events = writer.author(drafts, wallMillis: wall)
+            try writer.append(events)
+            return events
+        }
+        if arguments.flag("json") {
+            context.printJSON(.object([
+                ("imported", .integer(Int64(events.count))),
+                ("origin", .string(replica.identity.replica)),
+                ("first", events.first.map { .integer(Int64($0.seq)) } ?? .null),
+                ("last", events.last.map { .integer(Int64($0.seq)) } ?? .null),
+            ]))
+        } else if let first = events.first, let last = events.last {
+            context.console.out("imported \(events.count) events as \(first.origin):\(first.seq)…\(last.seq)\n")
+        } else {
+            context.console.out("imported 0 events: \(shownPath) holds none\n")
+        }
+        return 0
+    }
+
+    /// Reads one import line: exactly `type`, `effective` and `data`.
+    static func parseDraft(_ line: [UInt8]) throws(EnvelopeError) -> EventDraft {
+        let object: JSONObject
+        do {
+            guard let parsed = try JSONValue(parsing: line).objectValue else {
+                throw EnvelopeError(field: nil, problem: "a line must be a json object {\"type\", \"effective\", \"data\"}")
+            }
+            object = parsed
+        } catch let error as JSONError {
+            throw EnvelopeError(field: nil, problem: error.description)
+        } catch let error as EnvelopeError {
+            throw error
+        } catch {
+            throw EnvelopeError(field: nil, problem: "\(error)")
+        }
+        for name in object.names where !["type", "effective", "data"].contains(name) {
+            throw EnvelopeError(field: name, problem: "is not allowed here (only type, effective and data)")
+        }
+        guard let type = object["type"]?.stringValue else { throw EnvelopeError(field: "type", problem: "is missing or not a string") }
+        guard Identifier.isValidTypeName(type) else { throw EnvelopeError(field: "type", problem: "'\(type)' is not a kebab-case type name") }
+        guard let effectiveText = object["effective"]?.stringValue else {
+            throw EnvelopeError(field: "effective", problem: "is missing or not a string")
+        }
+        guard let effective = LocalDate(parsing: effectiveText) else {
+            throw EnvelopeError(field: "effective", problem: "'\(effectiveText)' is not a date YYYY-MM-DD")
+        }
+        guard let data = object["data"]?.objectValue else { throw EnvelopeError(field: "data", problem: "is missing or not an object") }
+        return EventDraft(type: type, effective: effective, data: data)
+    }
+
+    private static func readStandardInput() -> [UInt8] {
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { readBytes(0, $0.baseAddress!, $0.count) }
+            if count <= 0 { return result }
+            result.append(contentsOf: chunk[0..<count])
+        }
+    }
+}
