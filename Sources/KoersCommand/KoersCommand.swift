@@ -14,7 +14,13 @@ import Darwin
 public enum KoersCommand {
     /// Every subcommand, in the order `koers --help` lists them.
     static var subcommands: [any Subcommand.Type] {
-        [InitCommand.self, StatusCommand.self, LogCommand.self, VerifyCommand.self, ImportCommand.self]
+        [
+            InitCommand.self, StatusCommand.self, RecordCommand.self, ImportCommand.self, LogCommand.self,
+            VerifyCommand.self, OwnersCommand.self, ThemesCommand.self, ProjectsCommand.self, ProjectCommand.self,
+            DecisionsCommand.self, PartnersCommand.self, ParticipationCommand.self, BudgetCommand.self,
+            SubsidiesCommand.self, IndicatorsCommand.self, ConflictsCommand.self, ProblemsCommand.self,
+            DigestCommand.self,
+        ]
     }
 
     public static func run(arguments: [String]) -> Int32 {

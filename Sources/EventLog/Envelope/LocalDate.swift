@@ -30,11 +30,14 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     public static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
+        Int(CivilTime.daysInMonth(year: Int64(year), month: Int64(month)))
+    }
+
+    /// The UTC calendar day of an instant in milliseconds since 1970.
+    public init(utcDayOf millis: Int64) {
+        let days = millis >= 0 ? millis / CivilTime.millisPerDay : (millis + 1) / CivilTime.millisPerDay - 1
+        let civil = CivilTime.civilFromDays(days)
+        self.init(year: Int(civil.year), month: Int(civil.month), day: Int(civil.day))!
     }
 
     public var description: String {

@@ -9,8 +9,9 @@ enum ImportCommand: Subcommand {
             Each non-empty line of FILE ('-' reads standard input) is one object \
             {"type": …, "effective": "YYYY-MM-DD", "data": {…}}; nothing else is allowed. \
             Data holds whole numbers only (amounts in cents). Every line is checked before \
-            anything is written; one bad line refuses the whole file. The events are written \
-            in one batch with one fsync.
+            anything is written, including the programme's rules (each line sees the lines \
+            before it); one bad line refuses the whole file. The events are written in one \
+            batch with one fsync. data.recordedBy is filled in with the replica's owner.
             """,
         positionals: [.init("FILE", help: "JSON Lines file to import, or '-' for standard input.")])
 
@@ -21,14 +22,14 @@ enum ImportCommand: Subcommand {
         let replica = try context.openReplica(arguments)
         let bytes = path == "-" ? readStandardInput() : try FileIO.readAll(path)
         let shownPath = path == "-" ? "<stdin>" : path
-        var drafts: [EventDraft] = []
+        var items: [Recording.Item] = []
         var errors: [String] = []
         var lineNumber = 0
         for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
             lineNumber += 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             do {
-                drafts.append(try parseDraft(Array(line)))
+                items.append(Recording.Item(draft: try parseDraft(Array(line)), origin: "\(shownPath):\(lineNumber)"))
             } catch {
                 errors.append("\(shownPath):\(lineNumber): error: \(error)")
                 if errors.count == maxReportedErrors { break }
@@ -37,13 +38,7 @@ enum ImportCommand: Subcommand {
         guard errors.isEmpty else {
             throw CommandFailure(text: errors.joined(separator: "\n") + "\nnothing imported: \(shownPath) has errors\n")
         }
-        let wall = try context.wallMillis()
-        let events = try replica.write { writer in
-            context.report(writer.recovered)
-            let events = writer.author(drafts, wallMillis: wall)
-            try writer.append(events)
-            return events
-        }
+        let events = try Recording.record(items, into: replica, context)
         if arguments.flag("json") {
             context.printJSON(.object([
                 ("imported", .integer(Int64(events.count))),

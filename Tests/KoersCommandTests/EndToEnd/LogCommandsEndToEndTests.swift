@@ -6,15 +6,15 @@ import TestSupport
 /// The log commands run as a user runs them: the built binary, real files, real exit codes.
 @Suite struct LogCommandsEndToEndTests {
     static let twoEvents = """
-        {"type":"theme-defined","effective":"2019-06-01","data":{"id":"jeugd","name":"Jeugd"}}
+        {"type":"theme-defined","effective":"2019-06-01","data":{"theme":"jeugd","name":"Jeugd"}}
 
-        {"type":"project-started","effective":"2024-10-31","data":{"id":"welzijn-op-recept","budget":150000}}
+        {"type":"project-started","effective":"2024-10-31","data":{"project":"welzijn-op-recept","name":"Welzijn op recept","theme":"jeugd","lead":"150000"}}
 
         """
 
     func makeReplica(_ tmp: TemporaryDirectory, id: String = "programmabureau") -> String {
         let store = tmp.at(id)
-        let result = Koers.run(["init", store, "--replica", id, "--owner", "samentwente"])
+        let result = Koers.run(["init", store, "--replica", id, "--owner", "programmabureau"])
         #expect(result.status == 0, "\(result)")
         return store
     }
@@ -30,7 +30,7 @@ import TestSupport
         let status = Koers.run(["status", "--json"], environment: ["KOERS_STORE": store])
         let json = try JSONValue(parsing: status.stdout.trimmingCharacters(in: .newlines)).objectValue!
         #expect(json["replica"] == .string("programmabureau"))
-        #expect(json["owner"] == .string("samentwente"))
+        #expect(json["owner"] == .string("programmabureau"))
         #expect(json["clock"] == .object([("programmabureau", .integer(2))]))
         #expect(json["events"] == .integer(2))
 
@@ -137,7 +137,8 @@ import TestSupport
         #expect(second.stderr.isEmpty, "reported once: \(second)")
         #expect(fileBytes(store + "/log/programmabureau.quarantine") == torn + [0x0A])
         #expect(Koers.run(["verify", "--store", store]).status == 0)
-        let more = Koers.run(["import", tmp.write("more.jsonl", Self.twoEvents), "--store", store])
+        let change = "{\"type\":\"project-changed\",\"effective\":\"2024-11-01\",\"data\":{\"project\":\"welzijn-op-recept\",\"status\":\"paused\"}}\n"
+        let more = Koers.run(["import", tmp.write("more.jsonl", change), "--store", store])
         #expect(more.status == 0, "\(more)")
         #expect(Koers.run(["verify", "--store", store]).status == 0)
     }
@@ -147,10 +148,11 @@ import TestSupport
     @Test func importKilledAtRandomMomentsLosesNothingAcknowledged() throws {
         let tmp = TemporaryDirectory()
         let store = makeReplica(tmp)
+        #expect(Koers.run(["import", tmp.write("setup.jsonl", Self.twoEvents), "--store", store]).status == 0)
         let batch = 1000
         var lines = ""
         for i in 0..<batch {
-            lines += "{\"type\":\"indicator-recorded\",\"effective\":\"2024-05-01\",\"data\":{\"project\":\"p\",\"value\":\(i),\"note\":\"\(String(repeating: "x", count: 120))\"}}\n"
+            lines += "{\"type\":\"indicator-recorded\",\"effective\":\"2024-05-01\",\"data\":{\"project\":\"welzijn-op-recept\",\"indicator\":\"participants\",\"period\":\"2024-05\",\"value\":\(i),\"unit\":\"\(String(repeating: "x", count: 120))\"}}\n"
         }
         let file = tmp.write("batch.jsonl", lines)
         var random = SeededRandom(seed: 20261123)
@@ -180,21 +182,27 @@ import TestSupport
             let verify = Koers.run(["verify", "--store", store])
             #expect(verify.status == 0, "round \(round), delay \(delay) µs: \(verify)")
             let held = Int(try Replica.open(at: store).versionVector().total)
-            #expect(held >= acknowledged, "round \(round): \(held) held, \(acknowledged) acknowledged")
-            #expect(held % batch == 0, "round \(round), delay \(delay) µs: a batch was split: \(held) events")
+            #expect(held - 2 >= acknowledged, "round \(round): \(held) held, \(acknowledged) acknowledged")
+            #expect((held - 2) % batch == 0, "round \(round), delay \(delay) µs: a batch was split: \(held) events")
             #expect(!FileManager.default.fileExists(atPath: store + "/batch.pending"), "round \(round): journal left behind")
         }
     }
 
     @Test func everyCommandHasHelp() {
-        for command in ["init", "status", "log", "verify", "import"] {
+        let commands = [
+            "init", "status", "record", "import", "log", "verify", "owners", "themes", "projects", "project", "decisions",
+            "partners", "participation", "budget", "subsidies", "indicators", "conflicts", "problems", "digest",
+        ]
+        for command in commands {
             let help = Koers.inProcess([command, "--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("usage: koers \(command)"), "\(command): \(help)")
         }
         let overview = Koers.inProcess(["--help"])
         #expect(overview.status == 0)
-        #expect(overview.stdout.contains("import"))
+        for command in commands {
+            #expect(overview.stdout.contains("\n  \(command) "), "the overview lists \(command)")
+        }
         let unknown = Koers.inProcess(["frobnicate"])
         #expect(unknown.status == 64)
         #expect(unknown.stderr.contains("frobnicate"))

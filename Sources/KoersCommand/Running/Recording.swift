@@ -1,0 +1,47 @@
+import EventLog
+import Programme
+
+/// Recording new events of this replica: the rules are checked against the current state before anything is written.
+enum Recording {
+    /// One event to record and where it came from, for messages (`file:line`, or nil for the command line).
+    struct Item {
+        var draft: EventDraft
+        var origin: String?
+    }
+
+    /// Authors the items as this replica's events, checks each against the state (each seeing those before it),
+    /// and appends them in one durable batch; if any breaks a rule, nothing is written and every violation is reported.
+    static func record(_ items: [Item], into replica: Replica, _ context: CommandContext) throws -> [Event] {
+        let wall = try context.wallMillis()
+        let owner = replica.identity.owner
+        var drafts: [EventDraft] = []
+        var errors: [String] = []
+        for item in items {
+            var draft = item.draft
+            if let claimed = draft.data["recordedBy"], claimed != .string(owner) {
+                errors.append(message(item.origin, "data.recordedBy: \(claimed.canonicalString) is not this replica's owner '\(owner)' [rule: authorisation]"))
+            }
+            draft.data["recordedBy"] = .string(owner)
+            drafts.append(draft)
+        }
+        guard errors.isEmpty else { throw CommandFailure(text: errors.joined(separator: "\n") + "\nnothing recorded\n") }
+        return try replica.write { writer in
+            context.report(writer.recovered)
+            var state = try ProgrammeHistory.state(of: replica)
+            let events = writer.author(drafts, wallMillis: wall)
+            for (event, item) in zip(events, items) {
+                if let violation = state.apply(event) {
+                    errors.append(message(item.origin, "\(event.type): \(violation)"))
+                    if errors.count >= 20 { break }
+                }
+            }
+            guard errors.isEmpty else { throw CommandFailure(text: errors.joined(separator: "\n") + "\nnothing recorded\n") }
+            try writer.append(events)
+            return events
+        }
+    }
+
+    private static func message(_ origin: String?, _ text: String) -> String {
+        origin.map { "\($0): error: \(text)" } ?? "error: \(text)"
+    }
+}

@@ -1,0 +1,33 @@
+import EventLog
+import Programme
+
+/// `koers conflicts`: fields that concurrent changes set to different values.
+enum ConflictsCommand: Subcommand {
+    static let spec = ViewSupport.spec(
+        name: "conflicts", abstract: "List conflicting concurrent changes, with every competing value, who set it and when.")
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        let state = try ViewSupport.state(arguments, context)
+        let view = ProgrammeViews.conflicts(state).arrayValue!
+        if arguments.flag("json") {
+            context.printJSON(.array(view))
+            return 0
+        }
+        guard !view.isEmpty else {
+            context.console.out("no conflicts\n")
+            return 0
+        }
+        var text = ""
+        for conflict in view {
+            let c = conflict.objectValue!
+            text += "\(ViewSupport.text(c["thing"])) \(ViewSupport.text(c["field"])): shown '\(ViewSupport.text(c["shown"]))'\n"
+            for value in c["values"]!.arrayValue! {
+                let v = value.objectValue!
+                text += "  '\(ViewSupport.text(v["value"]))'  set by \(ViewSupport.text(v["recordedBy"])) in \(ViewSupport.text(v["event"])) at \(ViewSupport.text(v["recorded"])) (effective \(ViewSupport.text(v["effective"])))\n"
+            }
+        }
+        text += "\(view.count) conflict\(view.count == 1 ? "" : "s"); a change recorded after seeing all sides resolves one\n"
+        context.console.out(text)
+        return 0
+    }
+}

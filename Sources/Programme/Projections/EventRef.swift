@@ -1,0 +1,24 @@
+import EventLog
+
+/// Where a fact in a view comes from: the event's identity, times and author, so every value can be traced.
+public struct EventRef: Sendable, Equatable {
+    public var origin: String
+    public var seq: UInt64
+    public var hlc: HybridTimestamp
+    public var effective: LocalDate
+    public var type: String
+    /// The owner the event was recorded for.
+    public var recordedBy: String
+
+    init(_ event: Event) {
+        origin = event.origin
+        seq = event.seq
+        hlc = event.hlc
+        effective = event.effective
+        type = event.type
+        recordedBy = event.data["recordedBy"]?.stringValue ?? ""
+    }
+
+    /// `origin:seq`, the name of the event in messages.
+    public var name: String { "\(origin):\(seq)" }
+}

@@ -1,0 +1,197 @@
+import EventLog
+
+extension ProgrammeState {
+    /// Folds one event in. An event that breaks a rule changes nothing but the problems list, and its violation is returned.
+    @discardableResult
+    public mutating func apply(_ event: Event) -> RuleViolation? {
+        eventCount += 1
+        do {
+            try check(event)
+            fold(event)
+            return nil
+        } catch {
+            problems.append(Problem(ref: EventRef(event), violation: error))
+            return error
+        }
+    }
+
+    /// Checks every rule for the event against the current state, without applying it.
+    public func check(_ event: Event) throws(RuleViolation) {
+        try EventCatalogue.checkForm(type: event.type, data: event.data)
+        let data = event.data
+        guard let author = data["recordedBy"]?.stringValue else {
+            throw RuleViolation("authorisation", "data.recordedBy is missing: every event names the owner it is recorded for")
+        }
+        try checkAuthor(author, event)
+        try checkReferences(event)
+    }
+
+    // MARK: Who may record what
+
+    private func checkAuthor(_ author: String, _ event: Event) throws(RuleViolation) {
+        let data = event.data
+        let office = ProgrammeState.programmeOffice
+        if author == office {
+            if event.type == "participation-changed" {
+                throw RuleViolation("authorisation", "only the municipality itself records its participation, not the programme office")
+            }
+            if event.type == "decision-recorded", let body = data["body"]?.stringValue,
+                !EventCatalogue.programmeBodies.contains(body)
+            {
+                throw RuleViolation("authorisation", "the programme office records decisions of bo, ao and programmateam, not of '\(body)'")
+            }
+            return
+        }
+        guard let owner = owners[author] else {
+            throw RuleViolation("authorisation", "'\(author)' is not an owner of the programme and may record nothing (owners join with owner-joined)")
+        }
+        let allowed: Bool
+        switch event.type {
+        case "participation-changed":
+            allowed = owner.kind == "municipality" && data["municipality"]?.stringValue == author
+        case "indicator-recorded":
+            allowed = owner.kind == "municipality" && data["municipality"]?.stringValue == author
+        case "decision-recorded":
+            allowed = data["body"]?.stringValue == author
+        case "budget-amended":
+            let line = data["line"]?.stringValue.flatMap { budgetLines[$0] }
+            allowed = line?.side == "income" && line?.funder == author
+        default:
+            allowed = false
+        }
+        if !allowed {
+            throw RuleViolation("authorisation", "owner '\(author)' (\(owner.kind)) may not record this \(event.type): \(Self.rightsOf(owner.kind))")
+        }
+    }
+
+    static func rightsOf(_ kind: String) -> String {
+        switch kind {
+        case "municipality": "a municipality records its own participation, indicators and decisions"
+        default: "it records its own decisions and the funding it provides"
+        }
+    }
+
+    // MARK: References and uniqueness
+
+    private func checkReferences(_ event: Event) throws(RuleViolation) {
+        let data = event.data
+        func id(_ name: String) -> String? { data[name]?.stringValue }
+        func ids(_ name: String) -> [String] { data[name]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+        func mustBeNew(_ what: String, _ value: String?, in existing: Bool) throws(RuleViolation) {
+            if existing { throw RuleViolation("duplicate", "\(what) '\(value ?? "")' already exists") }
+        }
+        func project(_ name: String = "project", open: Bool = false) throws(RuleViolation) {
+            guard let value = id(name) else { return }
+            guard let found = projects[value] else {
+                throw RuleViolation("unknown-reference", "data.\(name): project '\(value)' does not exist")
+            }
+            if open, let ending = found.ending {
+                throw RuleViolation("project-ended", "data.\(name): project '\(value)' has ended (\(ending.outcome), \(ending.ref.effective))")
+            }
+        }
+        func theme(_ name: String = "theme") throws(RuleViolation) {
+            if let value = id(name), themes[value] == nil {
+                throw RuleViolation("unknown-reference", "data.\(name): theme line '\(value)' does not exist")
+            }
+        }
+        func projectList(_ name: String) throws(RuleViolation) {
+            for value in ids(name) where projects[value] == nil {
+                throw RuleViolation("unknown-reference", "data.\(name): project '\(value)' does not exist")
+            }
+        }
+        func decision(_ name: String = "decision") throws(RuleViolation) {
+            if let value = id(name), decisions[value] == nil {
+                throw RuleViolation("unknown-reference", "data.\(name): decision '\(value)' does not exist")
+            }
+        }
+        func linkTarget() throws(RuleViolation) {
+            guard (id("project") == nil) != (id("theme") == nil) else {
+                throw RuleViolation("form", "give exactly one of data.project and data.theme")
+            }
+            try project()
+            try theme()
+            if let partner = id("partner"), partners[partner] == nil {
+                throw RuleViolation("unknown-reference", "data.partner: partner '\(partner)' does not exist")
+            }
+        }
+
+        switch event.type {
+        case "owner-joined":
+            try mustBeNew("owner", id("owner"), in: owners[id("owner")!] != nil)
+            if id("owner") == ProgrammeState.programmeOffice {
+                throw RuleViolation("form", "data.owner: '\(ProgrammeState.programmeOffice)' is the programme office, not an owner")
+            }
+        case "theme-defined":
+            try mustBeNew("theme line", id("theme"), in: themes[id("theme")!] != nil)
+        case "project-started":
+            try mustBeNew("project", id("project"), in: projects[id("project")!] != nil)
+            try theme()
+        case "project-changed":
+            try project(open: true)
+            try theme()
+            let fields = ["name", "theme", "status", "lead", "description"]
+            guard fields.contains(where: { data[$0] != nil }) else {
+                throw RuleViolation("form", "project-changed needs at least one of \(fields.joined(separator: ", "))")
+            }
+        case "project-ended":
+            try project(open: true)
+            let merged = id("outcome") == "merged"
+            if merged != (id("into") != nil) {
+                throw RuleViolation("form", merged ? "data.into: a merged project names the project it was merged into" : "data.into: only a merged project names another")
+            }
+            if merged {
+                try project("into", open: true)
+                if id("into") == id("project") { throw RuleViolation("form", "data.into: a project cannot be merged into itself") }
+            }
+        case "participation-changed":
+            try project()
+            let municipality = id("municipality")!
+            if owners[municipality]?.kind != "municipality" {
+                throw RuleViolation("unknown-reference", "data.municipality: '\(municipality)' is not a municipality of the programme")
+            }
+        case "partner-registered":
+            try mustBeNew("partner", id("partner"), in: partners[id("partner")!] != nil)
+        case "partner-linked", "partner-unlinked":
+            try linkTarget()
+        case "decision-recorded":
+            try mustBeNew("decision", id("decision"), in: decisions[id("decision")!] != nil)
+            let body = id("body")!
+            if !EventCatalogue.programmeBodies.contains(body) && owners[body] == nil {
+                throw RuleViolation("unknown-reference", "data.body: '\(body)' is neither bo, ao, programmateam nor an owner")
+            }
+            try projectList("projects")
+        case "budget-line-opened":
+            try mustBeNew("budget line", id("line"), in: budgetLines[id("line")!] != nil)
+            try theme()
+            if let funder = id("funder") {
+                if id("side") != "income" { throw RuleViolation("form", "data.funder: only an income line has a funder") }
+                if owners[funder] == nil { throw RuleViolation("unknown-reference", "data.funder: '\(funder)' is not an owner") }
+            }
+        case "budget-amended":
+            if budgetLines[id("line")!] == nil {
+                throw RuleViolation("unknown-reference", "data.line: budget line '\(id("line")!)' does not exist")
+            }
+            try decision()
+        case "subsidy-requested":
+            try mustBeNew("subsidy application", id("subsidy"), in: subsidies[id("subsidy")!] != nil)
+            try projectList("projects")
+            try decision()
+            let amount = data["amountCents"]!.integerValue!
+            if amount > EventCatalogue.subsidyDecisionThresholdCents {
+                let subsidy = id("subsidy")!
+                guard let decisionID = id("decision"), let found = decisions[decisionID], found.body == "bo",
+                    found.outcome == "adopted", found.subsidies.contains(subsidy)
+                else {
+                    throw RuleViolation("subsidy-decision", "an application above EUR 150,000 (this one: \(amount) cents) needs data.decision: an adopted bo decision whose subsidies name '\(subsidy)'")
+                }
+            }
+        case "indicator-recorded":
+            try project()
+            if let municipality = id("municipality"), owners[municipality]?.kind != "municipality" {
+                throw RuleViolation("unknown-reference", "data.municipality: '\(municipality)' is not a municipality of the programme")
+            }
+        default:
+            break
+        }
+    }
+}

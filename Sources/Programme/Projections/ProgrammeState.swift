@@ -1,0 +1,145 @@
+import EventLog
+
+/// The current state of the programme: every thing the events describe, folded in the log's total order.
+///
+/// A pure fold: `apply` looks only at the event and the state, never at clocks, files or randomness,
+/// so replicas holding the same events reach the same state.
+public struct ProgrammeState: Sendable {
+    public struct Owner: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var kind: String
+        public var ref: EventRef
+    }
+
+    public struct Theme: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var description: String?
+        public var ref: EventRef
+    }
+
+    /// A project with each changeable field kept as a register, and its full history.
+    public struct Project: Sendable, Equatable {
+        public var id: String
+        /// name, theme, status, lead, description.
+        public var fields: [String: Register]
+        public var started: EventRef
+        public var ending: Ending?
+        public var history: [HistoryEntry]
+
+        public func text(_ field: String) -> String? { fields[field]?.value.stringValue }
+        /// The status shown: the ending's outcome once ended, else the status field.
+        public var status: String { ending?.outcome ?? text("status") ?? "running" }
+    }
+
+    public struct Ending: Sendable, Equatable {
+        public var outcome: String
+        public var into: String?
+        public var ref: EventRef
+    }
+
+    /// One event that touched a thing: who recorded what, when, and from which source.
+    public struct HistoryEntry: Sendable, Equatable {
+        public var ref: EventRef
+        /// The event's own members (without the common ones).
+        public var changes: JSONObject
+        public var source: JSONValue?
+    }
+
+    public struct Partner: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var kind: String?
+        public var ref: EventRef
+        /// Per link (`project:ID` or `theme:ID`, and role): whether it is linked.
+        public var links: [LinkKey: Register]
+    }
+
+    public struct LinkKey: Sendable, Hashable {
+        /// `project` or `theme`.
+        public var targetKind: String
+        public var target: String
+        public var role: String
+    }
+
+    public struct Decision: Sendable, Equatable {
+        public var id: String
+        public var body: String
+        public var date: String
+        public var title: String
+        public var outcome: String
+        public var projects: [String]
+        public var subsidies: [String]
+        public var amountCents: Int64?
+        public var source: JSONValue?
+        public var ref: EventRef
+    }
+
+    public struct BudgetLine: Sendable, Equatable {
+        public var id: String
+        public var year: Int64
+        public var side: String
+        public var name: String
+        public var theme: String?
+        public var funder: String?
+        /// A risk-reserve line: shown, but counted apart from the totals.
+        public var reserve: Bool
+        /// The opening amount plus every amendment: deltas add up, so concurrent amendments both count.
+        public var amountCents: Int64
+        public var amendments: [Amendment]
+        public var source: JSONValue?
+        public var ref: EventRef
+    }
+
+    public struct Amendment: Sendable, Equatable {
+        public var deltaCents: Int64
+        public var reason: String
+        public var decision: String?
+        public var ref: EventRef
+    }
+
+    public struct Subsidy: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var grantor: String
+        public var amountCents: Int64
+        public var year: Int64?
+        public var projects: [String]
+        public var decision: String?
+        public var ref: EventRef
+    }
+
+    public struct IndicatorKey: Sendable, Hashable {
+        public var project: String
+        public var indicator: String
+        public var period: String
+        public var municipality: String?
+    }
+
+    /// An event that stays in the log but was not applied, and why.
+    public struct Problem: Sendable, Equatable {
+        public var ref: EventRef
+        public var violation: RuleViolation
+    }
+
+    public internal(set) var owners: [String: Owner] = [:]
+    public internal(set) var themes: [String: Theme] = [:]
+    public internal(set) var projects: [String: Project] = [:]
+    public internal(set) var partners: [String: Partner] = [:]
+    public internal(set) var decisions: [String: Decision] = [:]
+    public internal(set) var budgetLines: [String: BudgetLine] = [:]
+    public internal(set) var subsidies: [String: Subsidy] = [:]
+    /// Indicator values; the register holds `{"value": n, "unit": …}`.
+    public internal(set) var indicators: [IndicatorKey: Register] = [:]
+    /// Per project, per municipality: whether it takes part.
+    public internal(set) var participation: [String: [String: Register]] = [:]
+    public internal(set) var problems: [Problem] = []
+    /// The number of events folded in, applied or not.
+    public internal(set) var eventCount = 0
+
+    public init() {}
+
+    /// The owner id of the programme office, which records programme-level facts.
+    public static let programmeOffice = "programmabureau"
+}

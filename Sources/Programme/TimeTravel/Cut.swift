@@ -1,0 +1,52 @@
+import EventLog
+
+/// A point to rewind to: the world on an effective date, what the log held at a recording time, up to a version vector, or a combination.
+///
+/// `knownAt` and `upto` choose a set of events (always causally closed); `at` then keeps the
+/// facts in effect on that date. With nothing set, the cut is the whole log.
+public struct Cut: Sendable, Equatable {
+    /// The world as it was on this date: events with an effective date on or before it.
+    public var at: LocalDate?
+    /// What the log held at this instant (milliseconds since 1970 UTC): events whose hybrid timestamp is not later.
+    public var knownAtMillis: Int64?
+    /// A frontier: for each origin, events up to this seq (a missing origin means none).
+    public var upto: VersionVector?
+
+    public init(at: LocalDate? = nil, knownAtMillis: Int64? = nil, upto: VersionVector? = nil) {
+        self.at = at
+        self.knownAtMillis = knownAtMillis
+        self.upto = upto
+    }
+
+    /// Whether the event belongs to the set of events recorded by the cut's time and frontier.
+    public func holds(_ event: Event) -> Bool {
+        if let knownAtMillis, event.hlc.millis > knownAtMillis { return false }
+        if let upto, event.seq > upto[event.origin] { return false }
+        return true
+    }
+
+    /// Whether the fact is in effect on the cut's date.
+    public func inEffect(_ event: Event) -> Bool {
+        guard let at else { return true }
+        return event.effective <= at
+    }
+
+    /// Parses a `--known-at` value: an instant `2025-04-20T10:00:00Z` (or with milliseconds), or a date meaning the end of that day (UTC).
+    public static func parseInstant(_ text: String) -> Int64? {
+        if let date = LocalDate(parsing: text) {
+            guard let start = try? WallClock.nowMillis(environment: ["KOERS_NOW": date.description]) else { return nil }
+            return start + 86_400_000 - 1
+        }
+        return try? WallClock.nowMillis(environment: ["KOERS_NOW": text])
+    }
+}
+
+/// A frontier that leaves out the cause of an event it keeps.
+public struct OpenFrontierError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var event: String
+    public var cause: String
+
+    public var description: String {
+        "the frontier is not causally closed: it keeps \(event) but not \(cause), which that event had seen; widen the vector"
+    }
+}
