@@ -11,13 +11,15 @@ let package = Package(
     targets: [
         // The generic replicated log: envelope, canonical JSON, hashing, clocks, storage.
         .target(name: "EventLog"),
+        // The sync protocol and its transports (directory, stdio/ssh, bundle).
+        .target(name: "PeerSync", dependencies: ["EventLog"]),
         // The Twentse Koers domain: event types, rules, projections, time travel, conflicts.
         .target(name: "Programme", dependencies: ["EventLog"]),
         // Argument parsing, subcommands and output; no domain rule lives here.
-        .target(name: "KoersCommand", dependencies: ["EventLog", "Programme"]),
+        .target(name: "KoersCommand", dependencies: ["EventLog", "PeerSync", "Programme"]),
         .executableTarget(name: "koers", dependencies: ["KoersCommand"]),
         // Helpers shared by the test targets: temporary replicas, the built binary, seeded randomness.
-        .target(name: "TestSupport", dependencies: ["EventLog", "Programme", "KoersCommand"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["EventLog", "PeerSync", "Programme", "KoersCommand"], path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ProgrammeTests", dependencies: ["Programme", "TestSupport"]),
         .testTarget(name: "KoersCommandTests", dependencies: ["KoersCommand", "TestSupport", "koers"]),

@@ -19,7 +19,7 @@ public enum KoersCommand {
             VerifyCommand.self, OwnersCommand.self, ThemesCommand.self, ProjectsCommand.self, ProjectCommand.self,
             DecisionsCommand.self, PartnersCommand.self, ParticipationCommand.self, BudgetCommand.self,
             SubsidiesCommand.self, IndicatorsCommand.self, ConflictsCommand.self, ProblemsCommand.self,
-            DigestCommand.self,
+            DigestCommand.self, SyncCommand.self, ServeCommand.self, BundleCommand.self, RemoteCommand.self,
         ]
     }
 

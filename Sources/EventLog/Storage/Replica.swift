@@ -25,6 +25,14 @@ public struct Replica: Sendable {
         public var seq: UInt64
         public var hash: String
         public var hlc: HybridTimestamp
+        public var clock: VersionVector
+
+        public init(_ event: Event) {
+            seq = event.seq
+            hash = event.hash
+            hlc = event.hlc
+            clock = event.clock
+        }
     }
 
     public static let formatVersion: Int64 = 1
@@ -113,7 +121,7 @@ public struct Replica: Sendable {
             do throws(EnvelopeError) { event = try Event.parse(line: line) } catch {
                 throw .badLine(file: displayPath(origin: origin), line: 0, error: error)
             }
-            heads[origin] = Head(seq: event.seq, hash: event.hash, hlc: event.hlc)
+            heads[origin] = Head(event)
         }
         return heads
     }

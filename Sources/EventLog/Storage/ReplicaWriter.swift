@@ -66,13 +66,24 @@ public final class ReplicaWriter {
             guard event.prev == head?.hash else {
                 throw .doesNotFollow(origin: event.origin, seq: event.seq, problem: "has prev \(event.prev ?? "null") but the held event \(event.origin):\(event.seq - 1) has hash \(head?.hash ?? "none")")
             }
+            guard event.clock[event.origin] == event.seq else {
+                throw .doesNotFollow(origin: event.origin, seq: event.seq, problem: "has clock[\(event.origin)] = \(event.clock[event.origin]), not its own seq")
+            }
+            if let head {
+                guard event.hlc > head.hlc else {
+                    throw .doesNotFollow(origin: event.origin, seq: event.seq, problem: "has hlc \(event.hlc), not later than its predecessor's \(head.hlc)")
+                }
+                guard head.clock.compare(to: event.clock) == .before else {
+                    throw .doesNotFollow(origin: event.origin, seq: event.seq, problem: "has clock \(event.clock), which does not extend its predecessor's \(head.clock)")
+                }
+            }
             for entry in event.clock.entries where entry.origin != event.origin {
                 let held = expected[entry.origin]?.seq ?? 0
                 guard entry.seq <= held else {
                     throw .doesNotFollow(origin: event.origin, seq: event.seq, problem: "depends on \(entry.origin):\(entry.seq), which the replica does not hold (it holds \(held))")
                 }
             }
-            expected[event.origin] = Replica.Head(seq: event.seq, hash: event.hash, hlc: event.hlc)
+            expected[event.origin] = Replica.Head(event)
         }
         if events.count > 1 {
             var journal: [UInt8] = []

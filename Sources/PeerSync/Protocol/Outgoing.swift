@@ -1,0 +1,58 @@
+import EventLog
+
+/// The events one side sends: what it holds beyond the other side's vector, after checking that their common history agrees.
+enum Outgoing {
+    /// Events with `theirs[o] < seq ≤ mine[o]`, in the log's total order (so causes come first).
+    ///
+    /// For every origin both hold, our event at the peer's newest seq must have the peer's head
+    /// hash; otherwise the histories forked and nothing may be exchanged.
+    static func events(
+        of replica: Replica, mine: VersionVector, theirs: VersionVector, theirHeads: [String: String], myHeads: [String: String]
+    ) throws -> [Event] {
+        var events: [Event] = []
+        for (origin, mySeq) in mine.entries {
+            let theirSeq = theirs[origin]
+            if theirSeq == 0 { 
+                try replica.forEachEvent(origin: origin) { event, _ in if event.seq <= mySeq { events.append(event) } }
+                continue
+            }
+            if theirSeq == mySeq {
+                if myHeads[origin] != theirHeads[origin] {
+                    throw PeerSyncError.fork(origin: origin, seq: mySeq, ours: myHeads[origin] ?? "none", theirs: theirHeads[origin] ?? "none")
+                }
+                continue
+            }
+            guard theirSeq < mySeq else { continue }
+            try replica.forEachEvent(origin: origin) { event, _ in
+                if event.seq == theirSeq, event.hash != theirHeads[origin] {
+                    throw PeerSyncError.fork(origin: origin, seq: theirSeq, ours: event.hash, theirs: theirHeads[origin] ?? "none")
+                }
+                if event.seq > theirSeq && event.seq <= mySeq { events.append(event) }
+            }
+        }
+        events.sort(by: Event.precedesInLogOrder)
+        return events
+    }
+
+    /// How many events the side holding `sender` will send to the side holding `receiver`.
+    static func count(from sender: VersionVector, to receiver: VersionVector) -> Int {
+        sender.entries.reduce(0) { $0 + Int($1.seq > receiver[$1.origin] ? $1.seq - receiver[$1.origin] : 0) }
+    }
+
+    /// Frames of at most about 1 MiB of event lines.
+    static func frames(_ events: [Event]) -> [[UInt8]] {
+        var frames: [[UInt8]] = []
+        var current: [UInt8] = []
+        for event in events {
+            let line = event.line
+            if !current.isEmpty && current.count + line.count + 1 > 1 << 20 {
+                frames.append(current)
+                current = []
+            }
+            current += line
+            current.append(0x0A)
+        }
+        if !current.isEmpty { frames.append(current) }
+        return frames
+    }
+}

@@ -1,0 +1,68 @@
+import EventLog
+
+/// Takes in events from a peer or a bundle: verifies each one completely before anything is appended, then appends them durably.
+///
+/// Checks per event: it parses, its hash matches its content, it continues its origin's chain
+/// (a different `prev` is a fork), and its causal past is held or arrived before it; the log's
+/// writer then checks `seq`, clock and timestamp order once more while appending.
+public final class EventReceiver {
+    public let replica: Replica
+    /// Events appended so far, per origin.
+    public private(set) var received: [String: Int] = [:]
+    private var index = 0
+
+    public init(replica: Replica) {
+        self.replica = replica
+    }
+
+    public var total: Int { received.values.reduce(0, +) }
+
+    /// Parses and checks the hash of newline-separated event lines.
+    public func parse(_ payload: [UInt8]) throws(PeerSyncError) -> [Event] {
+        var events: [Event] = []
+        for line in payload.split(separator: 0x0A) {
+            index += 1
+            let event: Event
+            do { event = try Event.parse(line: Array(line)) } catch {
+                throw .badEvent(index: index, problem: error.description)
+            }
+            let computed = event.computedHash
+            guard computed == event.hash else {
+                throw .tamperedEvent(event: "\(event.origin):\(event.seq)", claimed: event.hash, computed: computed)
+            }
+            events.append(event)
+        }
+        return events
+    }
+
+    /// Appends verified events (in an order that respects causality) in one durable batch, or none of them.
+    public func append(_ events: [Event]) throws {
+        guard !events.isEmpty else { return }
+        try replica.write { writer in
+            var heads = writer.heads
+            for event in events {
+                let head = heads[event.origin]
+                if event.seq > (head?.seq ?? 0) + 1 {
+                    throw PeerSyncError.missingCausalPast(event: "\(event.origin):\(event.seq)", needs: "\(event.origin):\(event.seq - 1)")
+                }
+                if event.seq == (head?.seq ?? 0) + 1, event.prev != head?.hash {
+                    throw PeerSyncError.fork(
+                        origin: event.origin, seq: event.seq - 1, ours: head?.hash ?? "none", theirs: event.prev ?? "none")
+                }
+                for entry in event.clock.entries where entry.origin != event.origin && entry.seq > heads[entry.origin]?.seq ?? 0 {
+                    throw PeerSyncError.missingCausalPast(event: "\(event.origin):\(event.seq)", needs: "\(entry.origin):\(entry.seq)")
+                }
+                heads[event.origin] = Replica.Head(event)
+            }
+            do {
+                try writer.append(events)
+            } catch let error as EventLogError {
+                if case .doesNotFollow(let origin, let seq, let problem) = error {
+                    throw PeerSyncError.badEvent(index: index, problem: "\(origin):\(seq) \(problem)")
+                }
+                throw error
+            }
+        }
+        for event in events { received[event.origin, default: 0] += 1 }
+    }
+}
