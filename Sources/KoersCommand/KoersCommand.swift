@@ -29,6 +29,7 @@ public enum KoersCommand {
     }
 
     package static func run(arguments: [String], environment: [String: String], console: Console) -> Int32 {
+        let arguments = movingGlobalOptionsAfterCommand(arguments)
         guard let name = arguments.first, !name.hasPrefix("-") else {
             if arguments.first == "--version" {
                 console.out("koers \(version)\n")
@@ -74,6 +75,25 @@ public enum KoersCommand {
     }
 
     static let version = "0.1.0"
+
+    /// `koers --store DIR projects` means `koers projects --store DIR`, as with git's `-C`.
+    static func movingGlobalOptionsAfterCommand(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var rest = arguments[...]
+        while let first = rest.first {
+            if first == "--store", rest.count >= 2 {
+                leading += rest.prefix(2)
+                rest = rest.dropFirst(2)
+            } else if first.hasPrefix("--store=") || first == "--json" {
+                leading.append(first)
+                rest = rest.dropFirst()
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty, let command = rest.first else { return arguments }
+        return [command] + leading + rest.dropFirst()
+    }
 
     static var overview: String {
         var text = "koers: the shared, replicated log of a regional programme\n\nusage: koers COMMAND [OPTIONS]\n\ncommands:\n"
