@@ -76,8 +76,9 @@ extension Event {
                     default:
                         throw EnvelopeError(field: name, problem: "is not a member of an event")
                     }
+                    // The member was read whole: what goes wrong after it (a torn line, a missing comma) is not its fault.
+                    field = nil
                 } while try reader.consume(UInt8(ascii: ","))
-                field = nil
                 try reader.expect(UInt8(ascii: "}"))
             }
             try reader.expectEnd()
