@@ -5,7 +5,7 @@ extension Event {
     /// respects causality, and every prefix of it is a causally closed set.
     public static func precedesInLogOrder(_ a: Event, _ b: Event) -> Bool {
         if a.hlc != b.hlc { return a.hlc < b.hlc }
-        if a.origin != b.origin { return a.origin.utf8.lexicographicallyPrecedes(b.origin.utf8) }
+        if !a.origin.bytesEqual(b.origin) { return a.origin.bytesPrecede(b.origin) }
         return a.seq < b.seq
     }
 }

@@ -63,23 +63,34 @@ package struct CanonicalJSON {
 
     package mutating func write(_ string: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): writeRaw("\\\"")
-            case UInt8(ascii: "\\"): writeRaw("\\\\")
-            case 0x08: writeRaw("\\b")
-            case 0x09: writeRaw("\\t")
-            case 0x0A: writeRaw("\\n")
-            case 0x0C: writeRaw("\\f")
-            case 0x0D: writeRaw("\\r")
-            case 0x00..<0x20:
-                writeRaw("\\u00")
-                bytes.append(Self.hexDigits[Int(byte >> 4)])
-                bytes.append(Self.hexDigits[Int(byte & 0x0F)])
-            default: bytes.append(byte)
+        var string = string
+        string.withUTF8 { utf8 in
+            // Copy runs that need no escape in one go; most strings are a single run.
+            var runStart = 0
+            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                if runStart < index { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index])) }
+                writeEscaped(byte)
+                runStart = index + 1
             }
+            if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func writeEscaped(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): writeRaw("\\\"")
+        case UInt8(ascii: "\\"): writeRaw("\\\\")
+        case 0x08: writeRaw("\\b")
+        case 0x09: writeRaw("\\t")
+        case 0x0A: writeRaw("\\n")
+        case 0x0C: writeRaw("\\f")
+        case 0x0D: writeRaw("\\r")
+        default:
+            writeRaw("\\u00")
+            bytes.append(Self.hexDigits[Int(byte >> 4)])
+            bytes.append(Self.hexDigits[Int(byte & 0x0F)])
+        }
     }
 
     /// Writes `"name":` for a member whose name needs no escaping (the envelope's fixed names).

@@ -20,7 +20,7 @@ public enum JSONValue: Sendable, Equatable {
         case (.null, .null): true
         case let (.bool(a), .bool(b)): a == b
         case let (.integer(a), .integer(b)): a == b
-        case let (.string(a), .string(b)): a.utf8.elementsEqual(b.utf8)
+        case let (.string(a), .string(b)): a.bytesEqual(b)
         case let (.array(a), .array(b)): a == b
         case let (.object(a), .object(b)): a == b
         default: false
@@ -54,7 +54,7 @@ public struct JSONObject: Sendable, Equatable {
     public init(_ members: [(String, JSONValue)]) throws(JSONError) {
         var sorted = members.map { (name: $0.0, value: $0.1) }
         sorted.sort { JSONObject.precedes($0.name, $1.name) }
-        for i in sorted.indices.dropFirst() where sorted[i - 1].name.utf8.elementsEqual(sorted[i].name.utf8) {
+        for i in sorted.indices.dropFirst() where sorted[i - 1].name.bytesEqual(sorted[i].name) {
             throw JSONError(.duplicateMember(sorted[i].name), offset: nil)
         }
         self.members = sorted
@@ -66,12 +66,12 @@ public struct JSONObject: Sendable, Equatable {
 
     public subscript(name: String) -> JSONValue? {
         get {
-            for member in members where member.name.utf8.elementsEqual(name.utf8) { return member.value }
+            for member in members where member.name.bytesEqual(name) { return member.value }
             return nil
         }
         set {
             let index = members.firstIndex { !JSONObject.precedes($0.name, name) }
-            if let index, members[index].name.utf8.elementsEqual(name.utf8) {
+            if let index, members[index].name.bytesEqual(name) {
                 if let newValue { members[index].value = newValue } else { members.remove(at: index) }
             } else if let newValue {
                 members.insert((name, newValue), at: index ?? members.endIndex)
@@ -87,7 +87,7 @@ public struct JSONObject: Sendable, Equatable {
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.members.count == rhs.members.count
             && zip(lhs.members, rhs.members).allSatisfy {
-                $0.name.utf8.elementsEqual($1.name.utf8) && $0.value == $1.value
+                $0.name.bytesEqual($1.name) && $0.value == $1.value
             }
     }
 

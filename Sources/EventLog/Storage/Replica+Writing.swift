@@ -104,7 +104,7 @@ extension Replica {
             if event.seq > heads[event.origin]?.seq ?? 0 { missing.append(event) }
         }
         let writer = try ReplicaWriter(replica: self, recovered: [])
-        try writer.appendToLogs(missing)
+        try writer.appendToLogs(missing, lines: missing.map(\.line))
         if unlink(batchPath) != 0 { throw .io(path: batchPath, operation: "remove", code: errno) }
         try FileIO.syncDirectory(directory)
         return .batchCompleted(events: lines.count - 1)

@@ -85,17 +85,22 @@ public final class ReplicaWriter {
             }
             expected[event.origin] = Replica.Head(event)
         }
+        let lines = events.map(\.line)
         if events.count > 1 {
             var journal: [UInt8] = []
-            for event in events { journal += event.line + [0x0A] }
+            journal.reserveCapacity(lines.reduce(0) { $0 + $1.count + 1 } + 32)
+            for line in lines {
+                journal += line
+                journal.append(0x0A)
+            }
             journal += Self.commitLine(count: events.count)
             try FileIO.writeNewFile(replica.batchPath, journal, directory: replica.directory)
-            try appendToLogs(events)
+            try appendToLogs(events, lines: lines)
             if unlink(replica.batchPath) != 0 {
                 throw .io(path: replica.batchPath, operation: "remove", code: errno)
             }
         } else {
-            try appendToLogs(events)
+            try appendToLogs(events, lines: lines)
         }
         heads = expected
         for event in events { clock.observe(event.hlc) }
@@ -106,12 +111,13 @@ public final class ReplicaWriter {
     }
 
     /// Appends to each origin's log in one write and one fsync per origin; a failed write is cut back to where it began.
-    func appendToLogs(_ events: [Event]) throws(EventLogError) {
+    func appendToLogs(_ events: [Event], lines eventLines: [[UInt8]]) throws(EventLogError) {
         var order: [String] = []
         var lines: [String: [UInt8]] = [:]
-        for event in events {
+        for (event, line) in zip(events, eventLines) {
             if lines[event.origin] == nil { order.append(event.origin) }
-            lines[event.origin, default: []] += event.line + [0x0A]
+            lines[event.origin, default: []].append(contentsOf: line)
+            lines[event.origin]!.append(0x0A)
         }
         var newFiles = false
         for origin in order {

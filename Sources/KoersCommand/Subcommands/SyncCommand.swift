@@ -84,7 +84,7 @@ enum SyncCommand: Subcommand {
             func list(_ c: [String: Int]) -> String {
                 let total = c.values.reduce(0, +)
                 guard total > 0 else { return "0" }
-                let parts = c.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.map { "\($0) \(c[$0]!)" }
+                let parts = c.keys.sorted { $0.bytesPrecede($1) }.map { "\($0) \(c[$0]!)" }
                 return "\(total) (\(parts.joined(separator: ", ")))"
             }
             var text = "synced with \(report.peer) via \(target): sent \(list(report.sent)), received \(list(report.received))"

@@ -36,5 +36,5 @@ public struct Remotes: Sendable, Equatable {
         try FileIO.writeNewFile(Self.path(replica), object.canonicalBytes + [0x0A], directory: replica.directory)
     }
 
-    public var sortedNames: [String] { entries.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+    public var sortedNames: [String] { entries.keys.sorted { $0.bytesPrecede($1) } }
 }

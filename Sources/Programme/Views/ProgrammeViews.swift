@@ -6,7 +6,7 @@ import EventLog
 /// so replicas holding the same events print the same bytes.
 public enum ProgrammeViews {
     public static func sortedKeys<V>(_ dictionary: [String: V]) -> [String] {
-        dictionary.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        dictionary.keys.sorted { $0.bytesPrecede($1) }
     }
 
     static func optional(_ value: String?) -> JSONValue { value.map { .string($0) } ?? .null }
@@ -76,7 +76,7 @@ public enum ProgrammeViews {
 
     public static func decisions(_ state: ProgrammeState) -> JSONValue {
         let ordered = state.decisions.values.sorted {
-            $0.date != $1.date ? $0.date < $1.date : $0.id.utf8.lexicographicallyPrecedes($1.id.utf8)
+            $0.date != $1.date ? $0.date < $1.date : $0.id.bytesPrecede($1.id)
         }
         return .array(ordered.map { decision in
             .object([
@@ -94,7 +94,7 @@ public enum ProgrammeViews {
         .array(sortedKeys(state.partners).map { id in
             let partner = state.partners[id]!
             let links = partner.links.filter { $0.value.value == .bool(true) || $0.value.isConflicted }
-                .sorted { "\($0.key.targetKind):\($0.key.target):\($0.key.role)".utf8.lexicographicallyPrecedes("\($1.key.targetKind):\($1.key.target):\($1.key.role)".utf8) }
+                .sorted { "\($0.key.targetKind):\($0.key.target):\($0.key.role)".bytesPrecede("\($1.key.targetKind):\($1.key.target):\($1.key.role)") }
             return .object([
                 ("partner", .string(id)), ("name", .string(partner.name)), ("kind", optional(partner.kind)),
                 ("links", .array(links.map { link in
@@ -125,7 +125,7 @@ public enum ProgrammeViews {
         let years = Set(state.budgetLines.values.map(\.year)).filter { year == nil || $0 == year }.sorted()
         return .object([("years", .array(years.map { year in
             let lines = state.budgetLines.values.filter { $0.year == year }
-                .sorted { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+                .sorted { $0.id.bytesPrecede($1.id) }
             func total(_ side: String, reserve: Bool) -> Int64 {
                 lines.filter { $0.side == side && $0.reserve == reserve }.reduce(0) { $0 + $1.amountCents }
             }
@@ -174,7 +174,7 @@ public enum ProgrammeViews {
     static func indicatorOrder(_ a: ProgrammeState.IndicatorKey, _ b: ProgrammeState.IndicatorKey) -> Bool {
         let left = [a.project, a.indicator, a.period, a.municipality ?? ""]
         let right = [b.project, b.indicator, b.period, b.municipality ?? ""]
-        for (l, r) in zip(left, right) where l != r { return l.utf8.lexicographicallyPrecedes(r.utf8) }
+        for (l, r) in zip(left, right) where l != r { return l.bytesPrecede(r) }
         return false
     }
 
@@ -211,7 +211,7 @@ public enum ProgrammeViews {
         for key in state.indicators.keys.sorted(by: indicatorOrder) where state.indicators[key]!.isConflicted {
             found.append(("indicator:\(key.project):\(key.indicator):\(key.period)\(key.municipality.map { ":" + $0 } ?? "")", "value", state.indicators[key]!))
         }
-        found.sort { ($0.thing + " " + $0.field).utf8.lexicographicallyPrecedes(($1.thing + " " + $1.field).utf8) }
+        found.sort { ($0.thing + " " + $0.field).bytesPrecede($1.thing + " " + $1.field) }
         return .array(found.map { conflict in
             .object([
                 ("thing", .string(conflict.thing)), ("field", .string(conflict.field)),
