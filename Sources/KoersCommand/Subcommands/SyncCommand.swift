@@ -97,7 +97,6 @@ enum SyncCommand: Subcommand {
     }
 
     static func round(_ replica: Replica, _ url: String, _ direction: Hello.Direction, _ context: CommandContext) throws -> Outcome {
-        let conflictsBefore = try conflictCount(replica)
         let progress: SyncRound.Progress? = context.console.isInteractive
             ? { received, expected in context.console.err("\rreceived \(received)/\(expected) events") } : nil
         let report: SyncRound.Report
@@ -110,11 +109,21 @@ enum SyncCommand: Subcommand {
             report = try DirectoryTransport.sync(replica, with: url, direction: direction, progress: progress)
         }
         if progress != nil && !report.received.isEmpty { context.console.err("\n") }
-        let conflictsAfter = report.received.isEmpty ? conflictsBefore : try conflictCount(replica)
-        return Outcome(report: report, newConflicts: max(0, conflictsAfter - conflictsBefore))
+        let newConflicts = report.received.isEmpty ? 0 : try conflictsInvolving(report, replica)
+        return Outcome(report: report, newConflicts: newConflicts)
     }
 
-    static func conflictCount(_ replica: Replica) throws -> Int {
-        ProgrammeViews.conflicts(try ProgrammeHistory.state(of: replica)).arrayValue?.count ?? 0
+    /// Conflicts in which a received event is one of the sides: those are the ones this round brought.
+    static func conflictsInvolving(_ report: SyncRound.Report, _ replica: Replica) throws -> Int {
+        let conflicts = ProgrammeViews.conflicts(try ProgrammeHistory.state(of: replica)).arrayValue ?? []
+        return conflicts.filter { conflict in
+            conflict.objectValue?["values"]?.arrayValue?.contains { value in
+                guard let name = value.objectValue?["event"]?.stringValue, let colon = name.lastIndex(of: ":"),
+                    let seq = UInt64(name[name.index(after: colon)...])
+                else { return false }
+                let origin = String(name[..<colon])
+                return seq > report.vectorBefore[origin]
+            } ?? false
+        }.count
     }
 }
