@@ -23,7 +23,7 @@ let package = Package(
         // Helpers shared by the test targets: temporary replicas, the built binary, seeded randomness.
         .target(name: "TestSupport", dependencies: ["EventLog", "PeerSync", "Programme", "KoersCommand"], path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ProgrammeTests", dependencies: ["Programme", "TestSupport"]),
+        .testTarget(name: "ProgrammeTests", dependencies: ["Programme", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "KoersCommandTests", dependencies: ["KoersCommand", "TestSupport", "koers"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,10 +14,13 @@ package struct TextTable: Sendable, Equatable {
     package struct Column: Sendable, Equatable {
         package var header: String
         package var alignment: Alignment
+        /// Longer cells are cut to this many characters, ending in "…"; `--json` has the whole text.
+        package var maxWidth: Int?
 
-        package init(_ header: String, alignment: Alignment = .left) {
+        package init(_ header: String, alignment: Alignment = .left, maxWidth: Int? = nil) {
             self.header = header
             self.alignment = alignment
+            self.maxWidth = maxWidth
         }
     }
 
@@ -37,6 +40,12 @@ package struct TextTable: Sendable, Equatable {
 
     /// The table's lines: header, rule, then one per row, with no trailing spaces.
     package var lines: [String] {
+        let rows = rows.map { cells in
+            cells.indices.map { index in
+                guard let limit = columns[index].maxWidth, cells[index].count > limit else { return cells[index] }
+                return String(cells[index].prefix(limit - 1)) + "…"
+            }
+        }
         let widths = columns.indices.map { index in
             rows.reduce(columns[index].header.count) { max($0, $1[index].count) }
         }

@@ -15,7 +15,7 @@ enum DecisionsCommand: Subcommand {
             context.printJSON(.array(view))
             return 0
         }
-        var table = TextTable(columns: [.init("date"), .init("body"), .init("outcome"), .init("decision"), .init("title")])
+        var table = TextTable(columns: [.init("date"), .init("body"), .init("outcome"), .init("decision"), .init("title", maxWidth: 72)])
         for decision in view {
             let d = decision.objectValue!
             table.append(["date", "body", "outcome", "decision", "title"].map { ViewSupport.text(d[$0]) })

@@ -20,7 +20,7 @@ enum ProjectsCommand: Subcommand {
             context.printJSON(.array(shown.map(ProgrammeViews.projectSummary)))
             return 0
         }
-        var table = TextTable(columns: [.init("project"), .init("name"), .init("theme"), .init("status"), .init("since")])
+        var table = TextTable(columns: [.init("project"), .init("name", maxWidth: 44), .init("theme"), .init("status"), .init("since")])
         var conflicts = false
         for project in shown {
             conflicts = conflicts || project.fields.values.contains { $0.isConflicted }
