@@ -18,7 +18,7 @@ extension Event {
             if try !reader.consume(UInt8(ascii: "}")) {
                 repeat {
                     field = nil
-                    let name = try reader.readString()
+                    let name = try memberName(&reader)
                     field = name
                     try reader.expect(UInt8(ascii: ":"))
                     switch name {
@@ -65,11 +65,11 @@ extension Event {
                             try reader.readLiteral("null")
                             prev = .some(nil)
                         } else {
-                            prev = .some(try hexHash(reader.readString(), name))
+                            prev = .some(try Self.hash(&reader, name))
                         }
                     case "hash":
                         try once(hash, name)
-                        hash = try hexHash(reader.readString(), name)
+                        hash = try Self.hash(&reader, name)
                     case "sig":
                         try once(sig, name)
                         sig = try reader.readString()
@@ -116,6 +116,25 @@ extension Event {
             throw EnvelopeError(field: name, problem: "'\(text)' is not an identifier [a-z0-9][a-z0-9-]{0,63}")
         }
         return text
+    }
+
+    /// The envelope's member names, matched as bytes so no String is made for them.
+    private static let names: [(bytes: [UInt8], name: String)] = memberNames.map { (Array($0.utf8), $0) }
+
+    private static func memberName(_ reader: inout JSONReader) throws -> String {
+        let start = reader.index
+        if let raw = try reader.readPlainStringBytes() {
+            for known in names where known.bytes.count == raw.count && known.bytes.elementsEqual(raw) { return known.name }
+        }
+        reader.index = start
+        return try reader.readString()
+    }
+
+    private static func hash(_ reader: inout JSONReader, _ name: String) throws -> String {
+        let start = reader.index
+        if let hash = try reader.readHexHash() { return hash }
+        reader.index = start
+        return try hexHash(reader.readString(), name)
     }
 
     private static func hexHash(_ text: String, _ name: String) throws(EnvelopeError) -> String {

@@ -182,6 +182,33 @@ package struct JSONReader: ~Copyable {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
     }
 
+    /// Reads a string without escapes and returns its bytes in place, or nil (consuming nothing) if it has escapes.
+    /// Used for member names, which the envelope reader compares as bytes.
+    package mutating func readPlainStringBytes() throws(JSONError) -> UnsafeBufferPointer<UInt8>? {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                index += 1
+                return UnsafeBufferPointer(rebasing: bytes[start..<(index - 1)])
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            index += 1
+        }
+        index = start - 1
+        return nil
+    }
+
+    /// Reads a string that must be 64 lowercase hex digits (a hash), checking the bytes before making a String.
+    package mutating func readHexHash() throws(JSONError) -> String? {
+        guard let raw = try readPlainStringBytes(), raw.count == 64 else { return nil }
+        for byte in raw where !((UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)) {
+            return nil
+        }
+        return String(decoding: raw, as: UTF8.self)
+    }
+
     /// Reads a string; the fast path copies a run without escapes straight into the result.
     package mutating func readString() throws(JSONError) -> String {
         try expect(UInt8(ascii: "\""))

@@ -81,7 +81,9 @@ public struct JSONObject: Sendable, Equatable {
 
     /// RFC 8785 member order: by UTF-16 code units, which differs from scalar order above U+FFFF.
     public static func precedes(_ a: String, _ b: String) -> Bool {
-        a.utf16.lexicographicallyPrecedes(b.utf16)
+        // UTF-16 order differs from byte order only above U+FFFF, so ASCII names compare as bytes.
+        if a.utf8.allSatisfy({ $0 < 0x80 }) && b.utf8.allSatisfy({ $0 < 0x80 }) { return a.bytesPrecede(b) }
+        return a.utf16.lexicographicallyPrecedes(b.utf16)
     }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
