@@ -87,3 +87,15 @@ package enum LogFile {
         }
     }
 }
+
+extension Replica {
+    /// The event whose line lies at `start..<end` of an origin's log, or nil if those bytes are not one event.
+    public func event(origin: String, lineStart start: Int, end: Int) -> Event? {
+        guard end > start, let fd = try? FileIO.open(logPath(origin), O_RDONLY) else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: end - start)
+        let count = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, off_t(start)) }
+        guard count == end - start, bytes.last == 0x0A else { return nil }
+        return try? Event.parse(line: Array(bytes.dropLast()))
+    }
+}

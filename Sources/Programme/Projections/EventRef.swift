@@ -10,6 +10,15 @@ public struct EventRef: Sendable, Equatable {
     /// The owner the event was recorded for.
     public var recordedBy: String
 
+    init(origin: String, seq: UInt64, hlc: HybridTimestamp, effective: LocalDate, type: String, recordedBy: String) {
+        self.origin = origin
+        self.seq = seq
+        self.hlc = hlc
+        self.effective = effective
+        self.type = type
+        self.recordedBy = recordedBy
+    }
+
     init(_ event: Event) {
         origin = event.origin
         seq = event.seq

@@ -70,7 +70,7 @@ extension ProgrammeState {
         recordHistory(event, ref)
     }
 
-    /// Adds the event to the history of every project it names.
+    /// Adds the event to the history of every project it names: to the hash chain always, as an entry when tracked.
     private mutating func recordHistory(_ event: Event, _ ref: EventRef) {
         var named: [String] = []
         for name in ["project", "into"] {
@@ -78,12 +78,15 @@ extension ProgrammeState {
         }
         named += event.data["projects"]?.arrayValue?.compactMap(\.stringValue) ?? []
         guard !named.isEmpty else { return }
-        var changes = event.data
-        for common in EventCatalogue.commonMembers { changes[common.name] = nil }
-        let entry = HistoryEntry(ref: ref, changes: changes, source: event.data["source"])
         var seen: Set<String> = []
         for id in named where seen.insert(id).inserted && projects[id] != nil {
-            projects[id]!.history.append(entry)
+            projects[id]!.historyCount += 1
+            projects[id]!.historyChain = SHA256.hexDigest(Array((projects[id]!.historyChain + event.hash).utf8))
+            if trackedHistories.contains(id) {
+                var changes = event.data
+                for common in EventCatalogue.commonMembers { changes[common.name] = nil }
+                projects[id]!.history.append(HistoryEntry(ref: ref, changes: changes, source: event.data["source"]))
+            }
         }
     }
 }

@@ -26,7 +26,20 @@ public struct ProgrammeState: Sendable {
         public var fields: [String: Register]
         public var started: EventRef
         public var ending: Ending?
+        /// The events that touched the project, kept only for the projects the state was asked to track.
         public var history: [HistoryEntry]
+        /// How many events touched the project, and a hash chain over their hashes: the history in a few bytes,
+        /// for the digest, without keeping every entry in memory.
+        public var historyCount = 0
+        public var historyChain = ""
+
+        init(id: String, fields: [String: Register], started: EventRef, ending: Ending?, history: [HistoryEntry]) {
+            self.id = id
+            self.fields = fields
+            self.started = started
+            self.ending = ending
+            self.history = history
+        }
 
         public func text(_ field: String) -> String? { fields[field]?.value.stringValue }
         /// The status shown: the ending's outcome once ended, else the status field.
@@ -138,7 +151,12 @@ public struct ProgrammeState: Sendable {
     /// The number of events folded in, applied or not.
     public internal(set) var eventCount = 0
 
-    public init() {}
+    /// Projects whose full history is kept (for `koers project ID`); the others keep only the chain.
+    public let trackedHistories: Set<String>
+
+    public init(trackingHistoryOf projects: Set<String> = []) {
+        trackedHistories = projects
+    }
 
     /// The owner id of the programme office, which records programme-level facts.
     public static let programmeOffice = "programmabureau"

@@ -27,6 +27,11 @@ public struct Register: Sendable, Equatable {
         writes.append(Write(value: value, ref: EventRef(event), clock: event.clock))
     }
 
+    /// Puts back a kept write when a snapshot is read.
+    mutating func restore(_ write: Write) {
+        writes.append(write)
+    }
+
     /// The value shown: that of the last write in the total order.
     public var value: JSONValue { writes.last?.value ?? .null }
     public var ref: EventRef? { writes.last?.ref }

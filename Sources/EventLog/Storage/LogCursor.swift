@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads one origin's log event by event, on demand, from a byte offset: memory stays one chunk, whatever the log's size.
+///
+/// A last line without its newline (a write in progress) is not returned.
+public final class LogCursor {
+    public let origin: String
+    let path: String
+    let displayPath: String
+    private let fd: Int32
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+    private var atEndOfFile = false
+    /// Byte offset in the file just after the last event returned.
+    public private(set) var offset: Int
+    /// Byte offset in the file where the last event returned begins.
+    public private(set) var lastLineStart = 0
+    /// Line number of the last event returned, counted from the starting offset's line (1-based when starting at 0).
+    public private(set) var lineNumber: Int
+
+    init(origin: String, path: String, displayPath: String, offset: Int, firstLineNumber: Int) throws(EventLogError) {
+        self.origin = origin
+        self.path = path
+        self.displayPath = displayPath
+        self.fd = try FileIO.open(path, O_RDONLY)
+        self.offset = offset
+        self.lineNumber = firstLineNumber - 1
+        self.buffer = [UInt8](repeating: 0, count: 1 << 18)
+        if lseek(fd, off_t(offset), SEEK_SET) < 0 {
+            close(fd)
+            throw .io(path: path, operation: "seek", code: errno)
+        }
+    }
+
+    deinit { close(fd) }
+
+    /// The next complete event, or nil at the end of the log.
+    public func next() throws(EventLogError) -> Event? {
+        while true {
+            if let newline = findNewline() {
+                let event: Event
+                do throws(EnvelopeError) {
+                    event = try buffer.withUnsafeBufferPointer { all throws(EnvelopeError) in
+                        try Event.parse(line: UnsafeBufferPointer(rebasing: all[start..<newline]))
+                    }
+                } catch {
+                    throw .badLine(file: displayPath, line: lineNumber + 1, error: error)
+                }
+                lastLineStart = offset
+                offset += newline + 1 - start
+                start = newline + 1
+                lineNumber += 1
+                return event
+            }
+            if atEndOfFile { return nil }
+            try fill()
+        }
+    }
+
+    private func findNewline() -> Int? {
+        guard start < end else { return nil }
+        return buffer.withUnsafeBufferPointer { all -> Int? in
+            guard let found = memchr(all.baseAddress! + start, 0x0A, end - start) else { return nil }
+            return all.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        }
+    }
+
+    /// Moves the unread bytes to the front and reads more; grows the buffer for a line longer than it.
+    private func fill() throws(EventLogError) {
+        if start > 0 {
+            buffer.withUnsafeMutableBytes { raw in _ = memmove(raw.baseAddress!, raw.baseAddress! + start, end - start) }
+            end -= start
+            start = 0
+        }
+        if end == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+        while true {
+            let count = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress! + end, raw.count - end) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .io(path: path, operation: "read", code: errno)
+            }
+            if count == 0 { atEndOfFile = true }
+            end += count
+            return
+        }
+    }
+}
+
+extension Replica {
+    /// A cursor over one origin's log from a byte offset (0: the start; line numbers are then right).
+    public func cursor(origin: String, offset: Int = 0) throws(EventLogError) -> LogCursor {
+        try LogCursor(
+            origin: origin, path: logPath(origin), displayPath: displayPath(origin: origin), offset: offset,
+            firstLineNumber: 1)
+    }
+}
+
+/// Merges the logs of several origins into the log's total order (hlc, origin, seq), one event at a time.
+///
+/// Each origin's log is already in that order (an origin's timestamps only grow), so a merge of
+/// the heads is the whole order; memory stays one pending event per origin.
+public final class LogMerger {
+    private var cursors: [LogCursor]
+    /// Where an event's line lies in its origin's file.
+    public struct Located {
+        public var event: Event
+        public var lineStart: Int
+        public var offsetAfter: Int
+    }
+
+    /// Per cursor: its next event.
+    private var pending: [Located?]
+
+    public init(_ cursors: [LogCursor]) throws(EventLogError) {
+        self.cursors = cursors
+        self.pending = []
+        for cursor in cursors { pending.append(try Self.read(cursor)) }
+    }
+
+    private static func read(_ cursor: LogCursor) throws(EventLogError) -> Located? {
+        guard let event = try cursor.next() else { return nil }
+        return Located(event: event, lineStart: cursor.lastLineStart, offsetAfter: cursor.offset)
+    }
+
+    /// The next event in the total order, with where its line lies.
+    public func next() throws(EventLogError) -> Located? {
+        var best: Int?
+        for index in pending.indices {
+            guard let candidate = pending[index] else { continue }
+            if let current = best, !Event.precedesInLogOrder(candidate.event, pending[current]!.event) { continue }
+            best = index
+        }
+        guard let best else { return nil }
+        let next = pending[best]
+        pending[best] = try Self.read(cursors[best])
+        return next
+    }
+}
