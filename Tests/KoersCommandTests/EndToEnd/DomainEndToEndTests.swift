@@ -197,6 +197,24 @@ import TestSupport
         #expect(accepted.stdout == "imported 2 events as programmabureau:16…17\n")
     }
 
+    /// Amendments that would take a budget beyond what a JSON number carries are refused; they once crashed the import.
+    @Test func anImportBeyondTheBudgetRangeIsRefusedNotACrash() throws {
+        let tmp = TemporaryDirectory()
+        let store = Self.programmeStore(tmp)
+        let before = snapshot(of: store)
+        let file = tmp.write("huge.jsonl", """
+            {"type":"budget-line-opened","effective":"2030-01-01","data":{"line":"groot","year":2030,"side":"income","name":"Groot","amountCents":9007199254740991}}
+            {"type":"budget-amended","effective":"2030-01-01","data":{"line":"groot","deltaCents":-1,"reason":"r"}}
+            {"type":"budget-amended","effective":"2030-01-01","data":{"line":"groot","deltaCents":9007199254740991,"reason":"r"}}
+
+            """)
+        let result = Koers.run(["import", file, "--store", store], environment: ["KOERS_NOW": "2025-02-03T09:00:00Z"])
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stderr.contains("\(file):3: error: budget-amended: data.deltaCents:"), "\(result)")
+        #expect(result.stderr.contains("[rule: amount-range]"), "\(result)")
+        #expect(snapshot(of: store) == before)
+    }
+
     // MARK: views
 
     struct View: Sendable, CustomTestStringConvertible {
