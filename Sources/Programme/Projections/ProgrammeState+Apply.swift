@@ -121,6 +121,10 @@ extension ProgrammeState {
             if id("owner") == ProgrammeState.programmeOffice {
                 throw RuleViolation("form", "data.owner: '\(ProgrammeState.programmeOffice)' is the programme office, not an owner")
             }
+            // An owner records decisions of the body named like itself: an owner 'bo' could record bo decisions.
+            if let owner = id("owner"), EventCatalogue.programmeBodies.contains(owner) {
+                throw RuleViolation("form", "data.owner: '\(owner)' is a body of the programme (\(EventCatalogue.programmeBodies.joined(separator: ", "))), not an owner")
+            }
         case "theme-defined":
             try mustBeNew("theme line", id("theme"), in: themes[id("theme")!] != nil)
         case "project-started":

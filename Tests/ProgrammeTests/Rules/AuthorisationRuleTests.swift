@@ -75,7 +75,13 @@ import Testing
         .refused("an outsider lets itself join", "owner-joined", by: "almelo", #"{"owner": "almelo", "name": "Gemeente Almelo", "kind": "municipality"}"#, rule: "authorisation"),
     ]
 
+    /// An owner may record decisions of the body that bears its own id, so no owner may bear the id of a programme body.
+    static let bodyNames: [RuleCase] = EventCatalogue.programmeBodies.map { body in
+        .refused("an owner named '\(body)'", "owner-joined", #"{"owner": "\#(body)", "name": "Gemeente \#(body)", "kind": "municipality"}"#, rule: "form", mentions: "data.owner")
+    }
+
     @Test(arguments: officeCases) func programmeOffice(_ rule: RuleCase) { rule.verify() }
+    @Test(arguments: bodyNames) func noOwnerBearsTheNameOfAProgrammeBody(_ rule: RuleCase) { rule.verify() }
     @Test(arguments: municipalityCases) func municipality(_ rule: RuleCase) { rule.verify() }
     @Test(arguments: funderCases) func fundersAndProvince(_ rule: RuleCase) { rule.verify() }
     @Test(arguments: strangerCases) func ownersThatHaveNotJoined(_ rule: RuleCase) { rule.verify() }
