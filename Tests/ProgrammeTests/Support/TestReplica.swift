@@ -41,6 +41,19 @@ struct TestReplica {
         }
     }
 
+    /// Records the event `choose` makes from this replica's current state (nil: nothing), checking the rules as `record` does.
+    @discardableResult
+    func record(wallMillis: Int64, choosing choose: (ProgrammeState) -> EventDraft?) throws -> Event? {
+        try replica.write { writer in
+            var state = try ProgrammeHistory.state(of: replica)
+            guard let draft = choose(state) else { return nil }
+            let event = writer.author([stamped(draft)], wallMillis: wallMillis)[0]
+            if let violation = state.apply(event) { throw violation }
+            try writer.append([event])
+            return event
+        }
+    }
+
     /// Sets `recordedBy` to this replica's owner unless the draft names one.
     func stamped(_ draft: EventDraft) -> EventDraft {
         var draft = draft
