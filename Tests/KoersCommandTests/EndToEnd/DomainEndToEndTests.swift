@@ -48,7 +48,7 @@ import TestSupport
         let target = try Replica.open(at: to)
         let held = try target.versionVector()
         let missing = try source.allEvents().filter { $0.seq > held[$0.origin] }.sorted(by: Event.precedesInLogOrder)
-        try target.write { writer in try writer.append(missing) }
+        try target.writeWhenFree { writer in try writer.append(missing) }
     }
 
     static func record(_ store: String, _ arguments: [String], now: String) -> CommandResult {

@@ -28,7 +28,7 @@ struct TestReplica {
 
     @discardableResult
     func record(wallMillis: Int64, _ drafts: [EventDraft], checkRules: Bool = true) throws -> [Event] {
-        try replica.write { writer in
+        try replica.writeWhenFree { writer in
             var state = try ProgrammeHistory.state(of: replica)
             let events = writer.author(drafts.map(stamped), wallMillis: wallMillis)
             if checkRules {
@@ -44,7 +44,7 @@ struct TestReplica {
     /// Records the event `choose` makes from this replica's current state (nil: nothing), checking the rules as `record` does.
     @discardableResult
     func record(wallMillis: Int64, choosing choose: (ProgrammeState) -> EventDraft?) throws -> Event? {
-        try replica.write { writer in
+        try replica.writeWhenFree { writer in
             var state = try ProgrammeHistory.state(of: replica)
             guard let draft = choose(state) else { return nil }
             let event = writer.author([stamped(draft)], wallMillis: wallMillis)[0]
@@ -75,13 +75,13 @@ struct TestReplica {
     func receive(_ events: [Event]) throws -> [Event] {
         let held = try vector()
         let missing = events.filter { $0.seq > held[$0.origin] }.sorted(by: Event.precedesInLogOrder)
-        try replica.write { writer in try writer.append(missing) }
+        try replica.writeWhenFree { writer in try writer.append(missing) }
         return missing
     }
 
     /// Appends events exactly in the order given (each after its causal past), as a sync in progress might.
     func append(_ events: [Event]) throws {
-        try replica.write { writer in try writer.append(events) }
+        try replica.writeWhenFree { writer in try writer.append(events) }
     }
 
     /// Receives everything another replica holds.
