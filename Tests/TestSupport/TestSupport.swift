@@ -103,12 +103,12 @@ public enum Koers {
         if let stdin {
             let input = Pipe()
             process.standardInput = input
-            try! process.run()
+            try! ChildProcesses.starting { try process.run() }
             input.fileHandleForWriting.write(Data(stdin.utf8))
             try? input.fileHandleForWriting.close()
         } else {
             process.standardInput = FileHandle.nullDevice
-            try! process.run()
+            try! ChildProcesses.starting { try process.run() }
         }
         return Running(process: process, stdout: out, stderr: err)
     }

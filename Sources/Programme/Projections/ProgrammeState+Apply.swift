@@ -121,6 +121,10 @@ extension ProgrammeState {
             if id("owner") == ProgrammeState.programmeOffice {
                 throw RuleViolation("form", "data.owner: '\(ProgrammeState.programmeOffice)' is the programme office, not an owner")
             }
+            // An owner records decisions of the body named like itself: an owner 'bo' could record bo decisions.
+            if let owner = id("owner"), EventCatalogue.programmeBodies.contains(owner) {
+                throw RuleViolation("form", "data.owner: '\(owner)' is a body of the programme (\(EventCatalogue.programmeBodies.joined(separator: ", "))), not an owner")
+            }
         case "theme-defined":
             try mustBeNew("theme line", id("theme"), in: themes[id("theme")!] != nil)
         case "project-started":
@@ -167,11 +171,19 @@ extension ProgrammeState {
                 if id("side") != "income" { throw RuleViolation("form", "data.funder: only an income line has a funder") }
                 if owners[funder] == nil { throw RuleViolation("unknown-reference", "data.funder: '\(funder)' is not an owner") }
             }
+            try checkBudgetRange(
+                line: id("line")!, year: data["year"]!.integerValue!, side: id("side")!,
+                amount: data["amountCents"]?.integerValue ?? 0, member: "amountCents")
         case "budget-amended":
-            if budgetLines[id("line")!] == nil {
+            guard let line = budgetLines[id("line")!] else {
                 throw RuleViolation("unknown-reference", "data.line: budget line '\(id("line")!)' does not exist")
             }
             try decision()
+            let (amount, overflow) = line.amountCents.addingReportingOverflow(data["deltaCents"]!.integerValue!)
+            if overflow {
+                throw RuleViolation("amount-range", "data.deltaCents: budget line '\(line.id)' would overflow")
+            }
+            try checkBudgetRange(line: line.id, year: line.year, side: line.side, amount: amount, member: "deltaCents")
         case "subsidy-requested":
             try mustBeNew("subsidy application", id("subsidy"), in: subsidies[id("subsidy")!] != nil)
             try projectList("projects")
@@ -192,6 +204,21 @@ extension ProgrammeState {
             }
         default:
             break
+        }
+    }
+
+    /// Keeps every budget amount a number that JSON carries exactly (RFC 8785 reads numbers as doubles):
+    /// the magnitudes of one year's lines of one side add up to at most 2^53 − 1 cents, so no line, total
+    /// or sum in the budget view can lose precision or overflow, whatever order it is added in.
+    private func checkBudgetRange(line: String, year: Int64, side: String, amount: Int64, member: String) throws(RuleViolation) {
+        let limit = JSONValue.maxExactInteger.magnitude
+        // Every held line passed this check, so their magnitudes add up to at most `limit` and the sum cannot overflow.
+        var magnitude = amount.magnitude
+        for other in budgetLines.values where other.year == year && other.side == side && other.id != line {
+            magnitude += other.amountCents.magnitude
+        }
+        if amount.magnitude > limit || magnitude > limit {
+            throw RuleViolation("amount-range", "data.\(member): the \(side) lines of \(year) would add up to more than \(limit) cents in magnitude, the largest amount a JSON number carries exactly")
         }
     }
 }

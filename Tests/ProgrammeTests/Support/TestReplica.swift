@@ -1,0 +1,95 @@
+import EventLog
+import Programme
+import TestSupport
+
+/// A replica on disk for library tests: authors events as `koers record` would (recordedBy filled in,
+/// rules checked first) or without the rules (as a faulty peer might), and receives other replicas' events
+/// the way sync will: only the missing ones, causal past first.
+struct TestReplica {
+    let replica: Replica
+
+    init(in directory: TemporaryDirectory, _ id: String, owner: String) throws {
+        replica = try Replica.create(at: directory.at(id), replica: id, owner: owner)
+    }
+
+    var id: String { replica.identity.replica }
+    var owner: String { replica.identity.owner }
+
+    /// Records events of this replica at the given wall clock, refusing (and writing nothing) if one breaks a rule.
+    @discardableResult
+    func record(at wall: String, _ drafts: [(type: String, effective: String, json: String)]) throws -> [Event] {
+        try record(wallMillis: millis(wall), drafts.map { EventDraft(type: $0.type, effective: date($0.effective), data: data($0.json)) })
+    }
+
+    @discardableResult
+    func record(at wall: String, _ type: String, effective: String = "2025-01-15", _ json: String) throws -> Event {
+        try record(at: wall, [(type, effective, json)])[0]
+    }
+
+    @discardableResult
+    func record(wallMillis: Int64, _ drafts: [EventDraft], checkRules: Bool = true) throws -> [Event] {
+        try replica.writeWhenFree { writer in
+            var state = try ProgrammeHistory.state(of: replica)
+            let events = writer.author(drafts.map(stamped), wallMillis: wallMillis)
+            if checkRules {
+                for event in events {
+                    if let violation = state.apply(event) { throw violation }
+                }
+            }
+            try writer.append(events)
+            return events
+        }
+    }
+
+    /// Records the event `choose` makes from this replica's current state (nil: nothing), checking the rules as `record` does.
+    @discardableResult
+    func record(wallMillis: Int64, choosing choose: (ProgrammeState) -> EventDraft?) throws -> Event? {
+        try replica.writeWhenFree { writer in
+            var state = try ProgrammeHistory.state(of: replica)
+            guard let draft = choose(state) else { return nil }
+            let event = writer.author([stamped(draft)], wallMillis: wallMillis)[0]
+            if let violation = state.apply(event) { throw violation }
+            try writer.append([event])
+            return event
+        }
+    }
+
+    /// Sets `recordedBy` to this replica's owner unless the draft names one.
+    func stamped(_ draft: EventDraft) -> EventDraft {
+        var draft = draft
+        if draft.data["recordedBy"] == nil { draft.data["recordedBy"] = .string(owner) }
+        return draft
+    }
+
+    /// Every event held, in the log's total order.
+    func events() throws -> [Event] {
+        try replica.allEvents().sorted(by: Event.precedesInLogOrder)
+    }
+
+    func vector() throws -> VersionVector { try replica.versionVector() }
+
+    func state(_ cut: Cut = Cut()) throws -> ProgrammeState { try ProgrammeHistory.state(of: replica, cut: cut) }
+
+    /// Appends the given events that this replica lacks, in the log's total order (which puts causes first).
+    @discardableResult
+    func receive(_ events: [Event]) throws -> [Event] {
+        let held = try vector()
+        let missing = events.filter { $0.seq > held[$0.origin] }.sorted(by: Event.precedesInLogOrder)
+        try replica.writeWhenFree { writer in try writer.append(missing) }
+        return missing
+    }
+
+    /// Appends events exactly in the order given (each after its causal past), as a sync in progress might.
+    func append(_ events: [Event]) throws {
+        try replica.writeWhenFree { writer in try writer.append(events) }
+    }
+
+    /// Receives everything another replica holds.
+    @discardableResult
+    func receive(from other: TestReplica) throws -> [Event] {
+        try receive(other.events())
+    }
+}
+
+/// A name for an event in assertions: `origin:seq`.
+func name(_ event: Event) -> String { "\(event.origin):\(event.seq)" }
