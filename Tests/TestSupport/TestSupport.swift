@@ -120,10 +120,14 @@ public func fileBytes(_ path: String) -> [UInt8] {
 }
 
 /// Every file under a directory with its bytes, for asserting that nothing changed.
+///
+/// The replica's `cache/` is left out: it holds derived files that any command may write
+/// or delete, and that change no output.
 public func snapshot(of directory: String) -> [String: [UInt8]] {
     var result: [String: [UInt8]] = [:]
     guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return result }
     while let name = enumerator.nextObject() as? String {
+        if name == "cache" || name.hasPrefix("cache/") { continue }
         let path = directory + "/" + name
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {

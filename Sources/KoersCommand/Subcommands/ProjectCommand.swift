@@ -9,7 +9,7 @@ enum ProjectCommand: Subcommand {
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
         let id = arguments.positional("ID")!
-        let state = try ViewSupport.state(arguments, context)
+        let state = try ViewSupport.state(arguments, context, trackingHistoryOf: [id])
         guard let view = ProgrammeViews.project(state, id: id)?.objectValue, let project = state.projects[id] else {
             throw CommandFailure(text: "error: no project '\(id)' at this point; see 'koers projects --all'\n")
         }

@@ -40,11 +40,13 @@ enum ViewSupport {
     }
 
     /// The programme's state at the cut the options choose.
-    static func state(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ProgrammeState {
+    static func state(
+        _ arguments: ParsedArguments, _ context: CommandContext, trackingHistoryOf projects: Set<String> = []
+    ) throws -> ProgrammeState {
         let replica = try context.openReplica(arguments)
         let cut = try cut(arguments)
         do {
-            return try ProgrammeHistory.state(of: replica, cut: cut)
+            return try ProgrammeHistory.state(of: replica, cut: cut, trackingHistoryOf: projects)
         } catch let error as OpenFrontierError {
             throw UsageError.invalidValue(option: "--upto", value: arguments.value("upto") ?? "", reason: error.description)
         }

@@ -1,32 +1,102 @@
 import EventLog
 
 /// Computes the programme's state from a replica's events at a cut: the one place where events become views.
+///
+/// The replica's logs are read as streams merged into the total order, so memory holds the
+/// state and one pending event per origin, not the log. A snapshot of an earlier fold (the
+/// projection cache) is resumed when it is still valid for the cut; see `ProjectionCache`.
 public enum ProgrammeHistory {
-    /// The events of the cut's set, sorted in the log's total order.
+    /// The events of the cut's set, sorted in the log's total order (for tests and small logs: it holds them all).
     public static func events(of replica: Replica, cut: Cut) throws -> [Event] {
-        var events = try replica.allEvents().filter(cut.holds)
-        if let upto = cut.upto {
-            for event in events {
-                for entry in event.clock.entries where entry.seq > upto[entry.origin] {
-                    throw OpenFrontierError(event: "\(event.origin):\(event.seq)", cause: "\(entry.origin):\(entry.seq)")
-                }
-            }
-        }
-        events.sort(by: Event.precedesInLogOrder)
+        var events: [Event] = []
+        try forEachEvent(of: replica, cut: cut, from: nil) { located in events.append(located.event) }
         return events
     }
 
     /// Folds sorted events into a state, keeping only those in effect at the cut's date.
-    public static func state(of events: [Event], cut: Cut) -> ProgrammeState {
-        var state = ProgrammeState()
+    public static func state(of events: [Event], cut: Cut, trackingHistoryOf projects: Set<String> = []) -> ProgrammeState {
+        var state = ProgrammeState(trackingHistoryOf: projects)
         for event in events where cut.inEffect(event) {
             state.apply(event)
         }
         return state
     }
 
-    /// The state of a replica at a cut.
-    public static func state(of replica: Replica, cut: Cut = Cut()) throws -> ProgrammeState {
-        state(of: try events(of: replica, cut: cut), cut: cut)
+    /// The state of a replica at a cut; `useCache: false` replays from the first event (what the cache must equal).
+    public static func state(
+        of replica: Replica, cut: Cut = Cut(), trackingHistoryOf projects: Set<String> = [], useCache: Bool = true
+    ) throws -> ProgrammeState {
+        try state(
+            of: replica, cut: cut, trackingHistoryOf: projects, useCache: useCache,
+            checkpointEvery: ProjectionCache.checkpointInterval)
+    }
+
+    /// As above, with checkpoints every `interval` events folded (tests use small intervals).
+    package static func state(
+        of replica: Replica, cut: Cut, trackingHistoryOf projects: Set<String>, useCache: Bool, checkpointEvery interval: Int
+    ) throws -> ProgrammeState {
+        let cacheable = useCache && cut.at == nil && projects.isEmpty
+        if cacheable, let snapshot = ProjectionCache.best(for: cut, in: replica) {
+            if let state = try? resume(snapshot, replica: replica, cut: cut) { return state }
+        }
+        return try replay(replica, cut: cut, projects: projects, saving: cacheable, interval: interval)
+    }
+
+    private static func replay(
+        _ replica: Replica, cut: Cut, projects: Set<String>, saving: Bool, interval: Int
+    ) throws -> ProgrammeState {
+        var state = ProgrammeState(trackingHistoryOf: projects)
+        var position = ProjectionCache.Position()
+        try forEachEvent(of: replica, cut: cut, from: nil) { located in
+            if cut.inEffect(located.event) { state.apply(located.event) }
+            position.advance(past: located)
+            if saving && position.folded % interval == 0 {
+                ProjectionCache.save(state, at: position, in: replica, head: false)
+            }
+        }
+        if saving && cut.knownAtMillis == nil && cut.upto == nil && position.folded > 0 {
+            ProjectionCache.save(state, at: position, in: replica, head: true)
+        }
+        return state
+    }
+
+    /// Continues a snapshot with the events after it; fails if an event sorts before its position (a late arrival).
+    private static func resume(_ snapshot: ProjectionCache.Snapshot, replica: Replica, cut: Cut) throws -> ProgrammeState {
+        var state = snapshot.state
+        var position = snapshot.position
+        var folded = 0
+        try forEachEvent(of: replica, cut: cut, from: snapshot.position) { located in
+            guard let last = position.last, Event.precedesInLogOrder(last, located.event) else {
+                throw ProjectionCache.Stale()
+            }
+            state.apply(located.event)
+            position.advance(past: located)
+            folded += 1
+        }
+        if folded > 0 && cut.knownAtMillis == nil && cut.upto == nil {
+            ProjectionCache.save(state, at: position, in: replica, head: true)
+        }
+        return state
+    }
+
+    /// Calls `body` with every event of the cut's set in total order, starting after `position` when given.
+    static func forEachEvent(
+        of replica: Replica, cut: Cut, from position: ProjectionCache.Position?, _ body: (LogMerger.Located) throws -> Void
+    ) throws {
+        var cursors: [LogCursor] = []
+        for origin in try replica.origins() {
+            cursors.append(try replica.cursor(origin: origin, offset: position?.offsets[origin]?.after ?? 0))
+        }
+        let merger = try LogMerger(cursors)
+        while let located = try merger.next() {
+            let event = located.event
+            guard cut.holds(event) else { continue }
+            if let upto = cut.upto {
+                for entry in event.clock.entries where entry.seq > upto[entry.origin] {
+                    throw OpenFrontierError(event: "\(event.origin):\(event.seq)", cause: "\(entry.origin):\(entry.seq)")
+                }
+            }
+            try body(located)
+        }
     }
 }

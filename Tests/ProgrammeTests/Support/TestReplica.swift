@@ -68,7 +68,9 @@ struct TestReplica {
 
     func vector() throws -> VersionVector { try replica.versionVector() }
 
-    func state(_ cut: Cut = Cut()) throws -> ProgrammeState { try ProgrammeHistory.state(of: replica, cut: cut) }
+    func state(_ cut: Cut = Cut(), trackingHistoryOf projects: Set<String> = []) throws -> ProgrammeState {
+        try ProgrammeHistory.state(of: replica, cut: cut, trackingHistoryOf: projects)
+    }
 
     /// Appends the given events that this replica lacks, in the log's total order (which puts causes first).
     @discardableResult

@@ -48,7 +48,7 @@ import TestSupport
             let instant = try #require(Cut.parseInstant(knownAt))
             cut.knownAtMillis = instant
         }
-        let state = try office.state(cut)
+        let state = try office.state(cut, trackingHistoryOf: ["welzijn-op-recept"])
         #expect((state.decisions["bo-2025-04"] != nil) == time.present)
         #expect(state.projects["welzijn-op-recept"] != nil, "the project itself is there in every case")
         #expect(state.problems.isEmpty)

@@ -1,0 +1,120 @@
+import EventLog
+import Foundation
+import Programme
+import Testing
+import TestSupport
+
+/// The projection cache changes only the time a view takes, never what it shows: resumed states
+/// equal a replay from the first event, late arrivals make snapshots stale, and deleting the cache
+/// changes nothing.
+@Suite struct ProjectionCacheTests {
+    /// A programme office and a second laptop with some history.
+    func twoReplicas(_ tmp: TemporaryDirectory) throws -> (TestReplica, TestReplica) {
+        let office = try TestReplica(in: tmp, "programmabureau", owner: "programmabureau")
+        let laptop = try TestReplica(in: tmp, "laptop", owner: "programmabureau")
+        try office.record(at: "2025-01-02T09:00:00Z", [
+            ("theme-defined", "2025-01-01", #"{"theme":"jeugd","name":"Jeugd"}"#),
+            ("project-started", "2025-01-01", #"{"project":"p","name":"P","theme":"jeugd"}"#),
+            ("budget-line-opened", "2025-01-01", #"{"line":"l","year":2025,"side":"income","name":"L","amountCents":100}"#),
+        ])
+        try laptop.receive(try office.events())
+        return (office, laptop)
+    }
+
+    func fresh(_ replica: TestReplica, _ cut: Cut = Cut()) throws -> [UInt8] {
+        ProgrammeViews.all(try ProgrammeHistory.state(of: replica.replica, cut: cut, useCache: false)).canonicalBytes
+    }
+
+    func cached(_ replica: TestReplica, _ cut: Cut = Cut(), every interval: Int = 2) throws -> [UInt8] {
+        ProgrammeViews.all(
+            try ProgrammeHistory.state(of: replica.replica, cut: cut, trackingHistoryOf: [], useCache: true, checkpointEvery: interval)
+        ).canonicalBytes
+    }
+
+    var cacheFiles: (TestReplica) -> [String] {
+        { replica in (try? FileManager.default.contentsOfDirectory(atPath: replica.replica.cacheDirectory))?.sorted() ?? [] }
+    }
+
+    @Test func aResumedSnapshotEqualsAFullReplay() throws {
+        let tmp = TemporaryDirectory()
+        let (office, _) = try twoReplicas(tmp)
+        #expect(try cached(office) == fresh(office))
+        #expect(cacheFiles(office).contains("projection-head.json"), "a replay of the head leaves a snapshot")
+        for i in 0..<5 {
+            try office.record(at: "2025-02-0\(i + 1)T09:00:00Z", "budget-amended", #"{"line":"l","deltaCents":\#(i + 1),"reason":"r"}"#)
+            #expect(try cached(office) == fresh(office), "after amendment \(i)")
+        }
+    }
+
+    /// The laptop was offline: its event sorts before events the office's snapshot already folded.
+    @Test func aLateArrivalThatSortsEarlierMakesTheSnapshotStale() throws {
+        let tmp = TemporaryDirectory()
+        let (office, laptop) = try twoReplicas(tmp)
+        try laptop.record(at: "2025-03-01T09:00:00Z", "project-changed", #"{"project":"p","name":"Laptop"}"#)
+        try office.record(at: "2025-03-05T09:00:00Z", "project-changed", #"{"project":"p","name":"Office"}"#)
+        try office.record(at: "2025-03-06T09:00:00Z", "budget-amended", #"{"line":"l","deltaCents":5,"reason":"r"}"#)
+        _ = try cached(office)  // a snapshot after the office's own events
+        try office.receive(try laptop.events())
+        let views = try cached(office)
+        #expect(views == (try fresh(office)))
+        let state = try ProgrammeHistory.state(of: office.replica)
+        #expect(state.projects["p"]?.fields["name"]?.isConflicted == true, "the late change is concurrent with the office's")
+    }
+
+    @Test func checkpointsServeCutsAndStayCorrect() throws {
+        let tmp = TemporaryDirectory()
+        let (office, laptop) = try twoReplicas(tmp)
+        for day in 1...9 {
+            try office.record(at: "2025-04-0\(day)T09:00:00Z", "budget-amended", #"{"line":"l","deltaCents":\#(day),"reason":"r"}"#)
+        }
+        try laptop.record(at: "2025-04-03T12:00:00Z", "project-changed", #"{"project":"p","lead":"x"}"#)
+        try office.receive(try laptop.events())
+        _ = try cached(office, every: 3)
+        #expect(cacheFiles(office).filter { $0.hasPrefix("projection-") }.count > 2, "\(cacheFiles(office))")
+        let vector = try office.vector()
+        for day in 1...9 {
+            let cut = Cut(knownAtMillis: millis("2025-04-0\(day)T10:00:00Z"))
+            #expect(try cached(office, cut, every: 3) == fresh(office, cut), "known-at day \(day)")
+        }
+        for seq in 1...vector["programmabureau"] {
+            let cut = Cut(upto: VersionVector(["programmabureau": seq]))
+            #expect(try cached(office, cut, every: 3) == fresh(office, cut), "upto programmabureau:\(seq)")
+        }
+    }
+
+    @Test func replacedLogsAreNotMistakenForTheCachedOnes() throws {
+        let tmp = TemporaryDirectory()
+        let (office, _) = try twoReplicas(tmp)
+        _ = try cached(office)
+        // Another history of the same length in place of the log (as a regenerated events/ would be).
+        let other = try TestReplica(in: tmp, "other", owner: "programmabureau")
+        try other.record(at: "2025-01-02T09:00:00Z", [
+            ("theme-defined", "2025-01-01", #"{"theme":"ouderen","name":"Ouderen"}"#),
+            ("project-started", "2025-01-01", #"{"project":"q","name":"Q","theme":"ouderen"}"#),
+            ("budget-line-opened", "2025-01-01", #"{"line":"m","year":2025,"side":"income","name":"M","amountCents":200}"#),
+        ])
+        let log = office.replica.directory + "/log/programmabureau.jsonl"
+        try FileManager.default.removeItem(atPath: log)
+        try FileManager.default.copyItem(atPath: other.replica.directory + "/log/other.jsonl", toPath: log)
+        try FileManager.default.moveItem(atPath: log, toPath: office.replica.directory + "/log/other.jsonl")
+        #expect(try cached(office) == fresh(office))
+        #expect(try ProgrammeHistory.state(of: office.replica).projects["q"] != nil)
+    }
+
+    @Test func deletingTheCacheChangesNoOutput() throws {
+        let tmp = TemporaryDirectory()
+        let (office, _) = try twoReplicas(tmp)
+        try office.record(at: "2025-05-01T09:00:00Z", "project-changed", #"{"project":"p","status":"paused"}"#)
+        let store = office.replica.directory
+        let views = ["projects", "budget", "decisions", "conflicts", "problems", "digest", "owners", "indicators"]
+        let warm = views.map { Koers.inProcess([$0, "--json", "--store", store]).stdout }
+        #expect(FileManager.default.fileExists(atPath: office.replica.cacheDirectory))
+        try FileManager.default.removeItem(atPath: office.replica.cacheDirectory)
+        let cold = views.map { Koers.inProcess([$0, "--json", "--store", store]).stdout }
+        #expect(warm == cold)
+        // A corrupt snapshot is ignored, not believed.
+        let head = office.replica.cacheDirectory + "/projection-head.json"
+        try Data("{\"format\":\"koers-projection-2\",\"state\":{}}".utf8).write(to: URL(fileURLWithPath: head))
+        #expect(views.map { Koers.inProcess([$0, "--json", "--store", store]).stdout } == cold)
+    }
+}
