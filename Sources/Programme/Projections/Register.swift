@@ -1,10 +1,12 @@
 import EventLog
 
-/// One field of one thing, with conflict detection: keeps the writes that no later write has seen (the causally maximal ones).
+/// One field of one thing, with conflict detection: keeps the writes that no later write has replaced.
 ///
-/// A write that has seen all current writes replaces them. Concurrent writes are all kept;
-/// the value shown is the last in the log's total order, and the register is in conflict
-/// while the kept writes hold more than one distinct value.
+/// A write replaces the writes it has seen whose effective date is not later than its own,
+/// so a back-dated correction does not undo a change that takes effect after it. The value
+/// shown is that of the write with the latest effective date (the last in the log's total
+/// order among equals). The register is in conflict while two kept writes are concurrent
+/// (neither had seen the other) and disagree; a write that has seen both resolves it.
 public struct Register: Sendable, Equatable {
     /// One write: the value and the event that set it.
     public struct Write: Sendable, Equatable {
@@ -23,7 +25,7 @@ public struct Register: Sendable, Equatable {
 
     /// Records a write. Events arrive in an order that respects causality, so a new write is never in the past of a kept one.
     mutating func set(_ value: JSONValue, by event: Event) {
-        writes.removeAll { event.clock[$0.ref.origin] >= $0.ref.seq }
+        writes.removeAll { event.clock[$0.ref.origin] >= $0.ref.seq && $0.ref.effective <= event.effective }
         writes.append(Write(value: value, ref: EventRef(event), clock: event.clock))
     }
 
@@ -32,13 +34,24 @@ public struct Register: Sendable, Equatable {
         writes.append(write)
     }
 
-    /// The value shown: that of the last write in the total order.
-    public var value: JSONValue { writes.last?.value ?? .null }
-    public var ref: EventRef? { writes.last?.ref }
+    /// The write shown: the latest effective date, then the last in the total order (writes are kept in that order).
+    public var current: Write? {
+        writes.indices.max { writes[$0].ref.effective < writes[$1].ref.effective || (writes[$0].ref.effective == writes[$1].ref.effective && $0 < $1) }
+            .map { writes[$0] }
+    }
 
-    /// Whether concurrent writes disagree.
+    public var value: JSONValue { current?.value ?? .null }
+    public var ref: EventRef? { current?.ref }
+
+    /// Whether two kept writes that had not seen each other disagree.
     public var isConflicted: Bool {
-        guard let first = writes.first else { return false }
-        return writes.dropFirst().contains { $0.value != first.value }
+        for (i, a) in writes.enumerated() {
+            for b in writes[(i + 1)...] where a.value != b.value {
+                let aSawB = a.clock[b.ref.origin] >= b.ref.seq
+                let bSawA = b.clock[a.ref.origin] >= a.ref.seq
+                if !aSawB && !bSawA { return true }
+            }
+        }
+        return false
     }
 }

@@ -51,6 +51,25 @@ import TestSupport
         var testDescription: String { "office \(officeWall), laptop \(laptopWall): \(winner) wins" }
     }
 
+    /// A correction recorded later but effective earlier does not undo a change that takes effect after it;
+    /// on dates in between, the correction shows.
+    @Test func aBackDatedChangeDoesNotUndoALaterOne() throws {
+        let pair = try Pair()
+        try pair.office.record(at: "2025-06-02T09:00:00Z", "project-changed", effective: "2025-06-01", Self.lead("June"))
+        try pair.office.record(at: "2025-06-10T09:00:00Z", "project-changed", effective: "2025-04-01", Self.lead("April"))
+        let now = try pair.office.state()
+        #expect(now.projects["welzijn-op-recept"]?.text("lead") == "June")
+        #expect(now.projects["welzijn-op-recept"]?.fields["lead"]?.isConflicted == false)
+        let may = try pair.office.state(Cut(at: date("2025-05-01")))
+        #expect(may.projects["welzijn-op-recept"]?.text("lead") == "April")
+        // A later change effective after both replaces them.
+        try pair.office.record(at: "2025-07-02T09:00:00Z", "project-changed", effective: "2025-07-01", Self.lead("July"))
+        let july = try pair.office.state()
+        #expect(july.projects["welzijn-op-recept"]?.fields["lead"]?.writes.count == 1)
+        #expect(july.projects["welzijn-op-recept"]?.text("lead") == "July")
+    }
+
+
     @Test(arguments: [
         Race(officeWall: "2025-03-03T10:00:00Z", laptopWall: "2025-03-03T09:00:00Z", winner: "Anna"),
         Race(officeWall: "2025-03-03T09:00:00Z", laptopWall: "2025-03-03T10:00:00Z", winner: "Bram"),
@@ -60,7 +79,7 @@ import TestSupport
     func concurrentChangesShowTheLaterAndAreMarked(_ race: Race) throws {
         let pair = try Pair()
         let anna = try pair.office.record(at: race.officeWall, "project-changed", effective: "2025-03-03", Self.lead("Anna"))
-        let bram = try pair.laptop.record(at: race.laptopWall, "project-changed", effective: "2025-03-04", Self.lead("Bram"))
+        let bram = try pair.laptop.record(at: race.laptopWall, "project-changed", effective: "2025-03-03", Self.lead("Bram"))
         #expect(Event.precedesInLogOrder(anna, bram) == (race.winner == "Bram"))
         try pair.exchange()
         let state = try pair.agreedState()
