@@ -134,10 +134,13 @@ public struct Replica: Sendable {
     }
 
     /// Calls `body` with every complete event of one origin in `seq` order, with its line number.
-    public func forEachEvent(origin: String, _ body: (Event, Int) throws -> Void) throws {
+    ///
+    /// Line n of a log holds seq n, so events before `fromSeq` are skipped without being parsed.
+    public func forEachEvent(origin: String, fromSeq: UInt64 = 1, _ body: (Event, Int) throws -> Void) throws {
         let path = logPath(origin)
         guard FileIO.exists(path) else { return }
         try LogFile.forEachLine(path) { line, number in
+            guard number >= fromSeq else { return }
             let event: Event
             do throws(EnvelopeError) { event = try Event.parse(line: line) } catch {
                 throw EventLogError.badLine(file: displayPath(origin: origin), line: number, error: error)

@@ -23,7 +23,7 @@ enum Outgoing {
                 continue
             }
             guard theirSeq < mySeq else { continue }
-            try replica.forEachEvent(origin: origin) { event, _ in
+            try replica.forEachEvent(origin: origin, fromSeq: theirSeq) { event, _ in
                 if event.seq == theirSeq, event.hash != theirHeads[origin] {
                     throw PeerSyncError.fork(origin: origin, seq: theirSeq, ours: event.hash, theirs: theirHeads[origin] ?? "none")
                 }

@@ -17,8 +17,8 @@ public enum Bundle {
         let vector = try replica.versionVector()
         var events: [Event] = []
         for origin in try replica.origins() where vector[origin] > since[origin] {
-            try replica.forEachEvent(origin: origin) { event, _ in
-                if event.seq > since[origin] { events.append(event) }
+            try replica.forEachEvent(origin: origin, fromSeq: since[origin] + 1) { event, _ in
+                events.append(event)
             }
         }
         events.sort(by: Event.precedesInLogOrder)
@@ -73,7 +73,7 @@ public enum Bundle {
             overlapping[event.origin, default: [:]][event.seq] = event.hash
         }
         for (origin, hashes) in overlapping {
-            try replica.forEachEvent(origin: origin) { ours, _ in
+            try replica.forEachEvent(origin: origin, fromSeq: hashes.keys.min() ?? 1) { ours, _ in
                 if let theirs = hashes[ours.seq], theirs != ours.hash {
                     throw PeerSyncError.fork(origin: origin, seq: ours.seq, ours: ours.hash, theirs: theirs)
                 }
