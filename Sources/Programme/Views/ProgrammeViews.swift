@@ -155,7 +155,7 @@ public enum ProgrammeViews {
                 ("reserveIncome", .integer(reserveIncome)), ("reserveExpense", .integer(reserveExpense)),
                 ("totalIncomeWithReserve", .integer(income + reserveIncome)),
                 ("totalExpenseWithReserve", .integer(expense + reserveExpense)),
-                ("overspent", .bool(expense + reserveExpense > income + reserveIncome)),
+                ("overspent", .bool(expense > income || expense + reserveExpense > income + reserveIncome)),
             ])
         }))])
     }
