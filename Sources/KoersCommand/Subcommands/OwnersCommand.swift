@@ -6,18 +6,13 @@ enum OwnersCommand: Subcommand {
     static let spec = ViewSupport.spec(name: "owners", abstract: "List the owner organisations and when they joined.")
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let state = try ViewSupport.state(arguments, context)
-        let view = ProgrammeViews.owners(state)
-        if arguments.flag("json") {
-            context.printJSON(view)
-            return 0
+        return try ViewSupport.show(arguments, context, view: { state in ProgrammeViews.owners(state) }) { view, state in
+            var table = TextTable(columns: [.init("owner"), .init("name"), .init("kind"), .init("joined")])
+            for owner in view.arrayValue! {
+                let o = owner.objectValue!
+                table.append(["owner", "name", "kind", "joined"].map { ViewSupport.text(o[$0]) })
+            }
+            return table.rendered + "\n\(table.rows.count) owners\n"
         }
-        var table = TextTable(columns: [.init("owner"), .init("name"), .init("kind"), .init("joined")])
-        for owner in view.arrayValue! {
-            let o = owner.objectValue!
-            table.append(["owner", "name", "kind", "joined"].map { ViewSupport.text(o[$0]) })
-        }
-        context.console.out(table.rendered + "\n\(table.rows.count) owners\n")
-        return 0
     }
 }

@@ -6,23 +6,18 @@ enum PartnersCommand: Subcommand {
     static let spec = ViewSupport.spec(name: "partners", abstract: "List the partner organisations and their links to projects and theme lines.")
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let state = try ViewSupport.state(arguments, context)
-        let view = ProgrammeViews.partners(state)
-        if arguments.flag("json") {
-            context.printJSON(view)
-            return 0
-        }
-        var table = TextTable(columns: [.init("partner"), .init("name"), .init("kind"), .init("links")])
-        for partner in view.arrayValue! {
-            let p = partner.objectValue!
-            let links = p["links"]!.arrayValue!.map { link -> String in
-                let l = link.objectValue!
-                let target = l["project"].map { "project:" + ViewSupport.text($0) } ?? "theme:" + ViewSupport.text(l["theme"])
-                return "\(target) (\(ViewSupport.text(l["role"])))\(l["conflicted"] == .bool(true) ? " *" : "")"
+        return try ViewSupport.show(arguments, context, view: { state in ProgrammeViews.partners(state) }) { view, state in
+            var table = TextTable(columns: [.init("partner"), .init("name"), .init("kind"), .init("links")])
+            for partner in view.arrayValue! {
+                let p = partner.objectValue!
+                let links = p["links"]!.arrayValue!.map { link -> String in
+                    let l = link.objectValue!
+                    let target = l["project"].map { "project:" + ViewSupport.text($0) } ?? "theme:" + ViewSupport.text(l["theme"])
+                    return "\(target) (\(ViewSupport.text(l["role"])))\(l["conflicted"] == .bool(true) ? " *" : "")"
+                }
+                table.append([ViewSupport.text(p["partner"]), ViewSupport.text(p["name"]), ViewSupport.text(p["kind"]), links.joined(separator: ", ")])
             }
-            table.append([ViewSupport.text(p["partner"]), ViewSupport.text(p["name"]), ViewSupport.text(p["kind"]), links.joined(separator: ", ")])
+            return table.rendered + "\n\(table.rows.count) partners\n"
         }
-        context.console.out(table.rendered + "\n\(table.rows.count) partners\n")
-        return 0
     }
 }

@@ -7,22 +7,15 @@ enum ProblemsCommand: Subcommand {
         name: "problems", abstract: "List events kept in the log but not applied because they break a rule.")
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let state = try ViewSupport.state(arguments, context)
-        let view = ProgrammeViews.problems(state).arrayValue!
-        if arguments.flag("json") {
-            context.printJSON(.array(view))
-            return 0
+        return try ViewSupport.show(arguments, context, view: { state in ProgrammeViews.problems(state) }) { view, state in
+            let problems = view.arrayValue!
+            guard !problems.isEmpty else { return "no problems\n" }
+            var text = ""
+            for problem in problems {
+                let p = problem.objectValue!
+                text += "\(ViewSupport.text(p["event"])) \(ViewSupport.text(p["type"])) by \(ViewSupport.text(p["recordedBy"])): \(ViewSupport.text(p["message"])) [\(ViewSupport.text(p["rule"]))]\n"
+            }
+            return text + "\(problems.count) event\(problems.count == 1 ? "" : "s") not applied\n"
         }
-        guard !view.isEmpty else {
-            context.console.out("no problems\n")
-            return 0
-        }
-        var text = ""
-        for problem in view {
-            let p = problem.objectValue!
-            text += "\(ViewSupport.text(p["event"])) \(ViewSupport.text(p["type"])) by \(ViewSupport.text(p["recordedBy"])): \(ViewSupport.text(p["message"])) [\(ViewSupport.text(p["rule"]))]\n"
-        }
-        context.console.out(text + "\(view.count) event\(view.count == 1 ? "" : "s") not applied\n")
-        return 0
     }
 }

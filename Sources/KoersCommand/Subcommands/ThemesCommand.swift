@@ -6,19 +6,14 @@ enum ThemesCommand: Subcommand {
     static let spec = ViewSupport.spec(name: "themes", abstract: "List the theme lines.")
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let state = try ViewSupport.state(arguments, context)
-        let view = ProgrammeViews.themes(state)
-        if arguments.flag("json") {
-            context.printJSON(view)
-            return 0
+        return try ViewSupport.show(arguments, context, view: { state in ProgrammeViews.themes(state) }) { view, state in
+            var table = TextTable(columns: [.init("theme"), .init("name"), .init("projects", alignment: .right)])
+            for theme in view.arrayValue! {
+                let id = ViewSupport.text(theme.objectValue!["theme"])
+                let count = state.projects.values.filter { $0.text("theme") == id && $0.ending == nil }.count
+                table.append([id, ViewSupport.text(theme.objectValue!["name"]), String(count)])
+            }
+            return table.rendered + "\n"
         }
-        var table = TextTable(columns: [.init("theme"), .init("name"), .init("projects", alignment: .right)])
-        for theme in view.arrayValue! {
-            let id = ViewSupport.text(theme.objectValue!["theme"])
-            let count = state.projects.values.filter { $0.text("theme") == id && $0.ending == nil }.count
-            table.append([id, ViewSupport.text(theme.objectValue!["name"]), String(count)])
-        }
-        context.console.out(table.rendered + "\n")
-        return 0
     }
 }

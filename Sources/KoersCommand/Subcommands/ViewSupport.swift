@@ -52,6 +52,21 @@ enum ViewSupport {
         }
     }
 
+    /// Runs a view command: the state at the chosen cut, its JSON view, printed as JSON with `--json`, else as `text` renders it.
+    static func show(
+        _ arguments: ParsedArguments, _ context: CommandContext, trackingHistoryOf projects: Set<String> = [],
+        view: (ProgrammeState) throws -> JSONValue, text: (JSONValue, ProgrammeState) -> String
+    ) throws -> Int32 {
+        let state = try state(arguments, context, trackingHistoryOf: projects)
+        let value = try view(state)
+        if arguments.flag("json") {
+            context.printJSON(value)
+        } else {
+            context.console.out(text(value, state))
+        }
+        return 0
+    }
+
     /// A view command's spec: its own options plus time travel.
     static func spec(
         name: String, abstract: String, positionals: [CommandSpec.Positional] = [], options: [CommandSpec.Option] = []
