@@ -76,6 +76,9 @@ public enum ProcessTransport {
             result = .failure(error)
         }
         try? toChild.fileHandleForWriting.close()
+        // Stop reading as well: a peer still writing (events we refused half-way) then gets EPIPE and
+        // exits, instead of blocking forever on a full pipe while we wait for it.
+        try? fromChild.fileHandleForReading.close()
         process.waitUntilExit()
         drained.wait()
         switch result {
