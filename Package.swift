@@ -24,6 +24,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["EventLog", "PeerSync", "Programme", "KoersCommand"], path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ProgrammeTests", dependencies: ["Programme", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PeerSyncTests", dependencies: ["PeerSync", "TestSupport"]),
         .testTarget(name: "KoersCommandTests", dependencies: ["KoersCommand", "TestSupport", "koers"]),
     ],
     swiftLanguageModes: [.v6]

@@ -42,7 +42,16 @@ public enum SyncRound {
         }
         try channel.send(.proceed, [])
         if direction != .pull && !outgoing.isEmpty {
-            for frame in Outgoing.frames(outgoing) { try channel.send(.events, frame) }
+            do {
+                for frame in Outgoing.frames(outgoing) { try channel.send(.events, frame) }
+            } catch {
+                // A peer that refuses a frame sends its reason and hangs up, so a later frame meets a
+                // broken pipe: report the peer's reason rather than the broken pipe.
+                if let frame = try? channel.receive(expecting: "the peer's reason"), frame.kind == .error {
+                    throw PeerSyncError.peerFailed(String(decoding: frame.payload, as: UTF8.self))
+                }
+                throw error
+            }
             for event in outgoing { report.sent[event.origin, default: 0] += 1 }
             try expectProceed(channel, after: "the events we sent")
         }

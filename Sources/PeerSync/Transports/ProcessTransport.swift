@@ -28,14 +28,20 @@ public enum ProcessTransport {
             authority = String(authority[..<colon])
             guard let number = Int(port!), (1...65535).contains(number) else { throw .transport("'\(url)' has a bad port") }
         }
-        guard !authority.isEmpty, authority.allSatisfy({ $0.isLetter || $0.isNumber || "@.-_".contains($0) }) else {
+        // A host that starts with '-' would be read by ssh as an option (e.g. ssh://-Efile/path).
+        guard !authority.isEmpty, !authority.hasPrefix("-"),
+            authority.allSatisfy({ $0.isLetter || $0.isNumber || "@.-_".contains($0) })
+        else {
             throw .transport("'\(url)' has a bad host")
         }
         let ssh = environment["KOERS_SSH"] ?? "ssh"
         let koers = environment["KOERS_REMOTE_KOERS"] ?? "koers"
+        // ssh joins its command arguments with spaces and hands the result to the remote shell, so
+        // the remote command is quoted for that shell and then passed whole as one argument.
+        let remote = "\(koers) serve --stdio --store \(shellQuote(path))"
         var command = ssh
         if let port { command += " -p \(port)" }
-        command += " \(authority) \(koers) serve --stdio --store \(shellQuote(path))"
+        command += " \(authority) \(shellQuote(remote))"
         return command
     }
 
@@ -76,6 +82,9 @@ public enum ProcessTransport {
             result = .failure(error)
         }
         try? toChild.fileHandleForWriting.close()
+        // Stop reading as well: a peer still writing (events we refused half-way) then gets EPIPE and
+        // exits, instead of blocking forever on a full pipe while we wait for it.
+        try? fromChild.fileHandleForReading.close()
         process.waitUntilExit()
         drained.wait()
         switch result {
