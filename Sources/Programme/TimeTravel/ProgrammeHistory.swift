@@ -73,7 +73,8 @@ public enum ProgrammeHistory {
             position.advance(past: located)
             folded += 1
         }
-        if folded > 0 && cut.knownAtMillis == nil && cut.upto == nil {
+        // Writing a snapshot costs more than folding a few events again next time.
+        if folded >= ProjectionCache.resaveAfter && cut.knownAtMillis == nil && cut.upto == nil {
             ProjectionCache.save(state, at: position, in: replica, head: true)
         }
         return state

@@ -15,6 +15,8 @@ import EventLog
 enum ProjectionCache {
     static let format = "koers-projection-2"
     static let checkpointInterval = 100_000
+    /// A resumed fold writes a new head snapshot once it has folded this many events.
+    static let resaveAfter = 1_000
 
     struct Stale: Error {}
 
