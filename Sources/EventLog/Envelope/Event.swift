@@ -63,6 +63,27 @@ public struct Event: Sendable, Equatable {
         return event
     }
 
+    /// The event with its hash filled in, and its stored line, from one serialisation (the hash member is spliced into the hashed bytes).
+    public func sealedWithLine() -> (event: Event, line: [UInt8]) {
+        var event = self
+        event.sig = nil
+        var slot = 0
+        let hashed = event.canonicalBytes(includingHash: false, hashSlot: &slot)
+        event.hash = SHA256.hexDigest(hashed)
+        guard sig == nil else {
+            event.sig = sig
+            return (event, event.line)
+        }
+        var line: [UInt8] = []
+        line.reserveCapacity(hashed.count + 76)
+        line.append(contentsOf: hashed[..<slot])
+        line.append(contentsOf: Array("\"hash\":\"".utf8))
+        line.append(contentsOf: Array(event.hash.utf8))
+        line.append(contentsOf: Array("\",".utf8))
+        line.append(contentsOf: hashed[slot...])
+        return (event, line)
+    }
+
     /// The stored form: one canonical JSON object including `hash` (and `sig`), without the newline.
     public var line: [UInt8] {
         canonicalBytes(includingHash: true)
@@ -70,6 +91,12 @@ public struct Event: Sendable, Equatable {
 
     // Members are written in RFC 8785 order, which for these ASCII names is plain byte order.
     private func canonicalBytes(includingHash: Bool) -> [UInt8] {
+        var slot = 0
+        return canonicalBytes(includingHash: includingHash, hashSlot: &slot)
+    }
+
+    /// `hashSlot` is set to where the `hash` member stands (or would stand) in the bytes.
+    private func canonicalBytes(includingHash: Bool, hashSlot: inout Int) -> [UInt8] {
         var out = CanonicalJSON(reservingCapacity: 384)
         out.writeRaw("{")
         out.writeName("clock")
@@ -87,6 +114,7 @@ public struct Event: Sendable, Equatable {
         out.writeName("effective")
         out.write(effective.description)
         out.writeRaw(",")
+        hashSlot = out.bytes.count
         if includingHash {
             out.writeName("hash")
             out.write(hash)

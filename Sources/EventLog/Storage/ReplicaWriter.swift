@@ -37,24 +37,35 @@ public final class ReplicaWriter {
     ///
     /// Each event's clock is everything held before it; its timestamp is later than every held event's.
     public func author(_ drafts: [EventDraft], wallMillis: Int64) -> [Event] {
+        authorWithLines(drafts, wallMillis: wallMillis).events
+    }
+
+    /// As `author`, with each event's stored line, to hand to `append` so nothing is serialised twice.
+    public func authorWithLines(_ drafts: [EventDraft], wallMillis: Int64) -> (events: [Event], lines: [[UInt8]]) {
         let origin = replica.identity.replica
         var vector = versionVector
         var hybrid = clock
         var previous = heads[origin]?.hash
-        return drafts.map { draft in
+        var events: [Event] = []
+        var lines: [[UInt8]] = []
+        events.reserveCapacity(drafts.count)
+        lines.reserveCapacity(drafts.count)
+        for draft in drafts {
             vector[origin] += 1
-            let event = Event(
+            let (event, line) = Event(
                 origin: origin, seq: vector[origin], clock: vector, hlc: hybrid.tick(wallMillis: wallMillis),
                 effective: draft.effective, type: draft.type, data: draft.data, prev: previous
-            ).sealed()
+            ).sealedWithLine()
             previous = event.hash
-            return event
+            events.append(event)
+            lines.append(line)
         }
+        return (events, lines)
     }
 
     /// Appends events durably. Each must continue its origin's chain (next `seq`, `prev` the held head's hash)
     /// and come after its causal past (events in the same batch count).
-    public func append(_ events: [Event]) throws(EventLogError) {
+    public func append(_ events: [Event], lines knownLines: [[UInt8]]? = nil) throws(EventLogError) {
         guard !events.isEmpty else { return }
         var expected = heads
         for event in events {
@@ -85,7 +96,7 @@ public final class ReplicaWriter {
             }
             expected[event.origin] = Replica.Head(event)
         }
-        let lines = events.map(\.line)
+        let lines = knownLines ?? events.map(\.line)
         if events.count > 1 {
             var journal: [UInt8] = []
             journal.reserveCapacity(lines.reduce(0) { $0 + $1.count + 1 } + 32)

@@ -28,7 +28,7 @@ enum Recording {
         return try replica.write { writer in
             context.report(writer.recovered)
             var state = try ProgrammeHistory.state(of: replica)
-            let events = writer.author(drafts, wallMillis: wall)
+            let (events, lines) = writer.authorWithLines(drafts, wallMillis: wall)
             for (event, item) in zip(events, items) {
                 if let violation = state.apply(event) {
                     errors.append(message(item.origin, "\(event.type): \(violation)"))
@@ -36,7 +36,7 @@ enum Recording {
                 }
             }
             guard errors.isEmpty else { throw CommandFailure(text: errors.joined(separator: "\n") + "\nnothing recorded\n") }
-            try writer.append(events)
+            try writer.append(events, lines: lines)
             return events
         }
     }

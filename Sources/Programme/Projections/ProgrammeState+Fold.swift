@@ -70,6 +70,21 @@ extension ProgrammeState {
         recordHistory(event, ref)
     }
 
+    /// The first 32 hex digits of a hash as two words.
+    static func hashWords(_ hash: String) -> (UInt64, UInt64) {
+        let utf8 = Array(hash.utf8.prefix(32))
+        func word(_ range: Range<Int>) -> UInt64 {
+            var value: UInt64 = 0
+            for byte in utf8[range] {
+                let digit = byte <= UInt8(ascii: "9") ? byte &- UInt8(ascii: "0") : byte &- UInt8(ascii: "a") &+ 10
+                value = value << 4 | UInt64(digit & 0x0F)
+            }
+            return value
+        }
+        guard utf8.count == 32 else { return (0, 0) }
+        return (word(0..<16), word(16..<32))
+    }
+
     /// Adds the event to the history of every project it names: to the hash chain always, as an entry when tracked.
     private mutating func recordHistory(_ event: Event, _ ref: EventRef) {
         var named: [String] = []
@@ -81,7 +96,8 @@ extension ProgrammeState {
         var seen: Set<String> = []
         for id in named where seen.insert(id).inserted && projects[id] != nil {
             projects[id]!.historyCount += 1
-            projects[id]!.historyChain = SHA256.hexDigest(Array((projects[id]!.historyChain + event.hash).utf8))
+            let words = Self.hashWords(event.hash)
+            projects[id]!.historySum = (projects[id]!.historySum.0 &+ words.0, projects[id]!.historySum.1 &+ words.1)
             if trackedHistories.contains(id) {
                 var changes = event.data
                 for common in EventCatalogue.commonMembers { changes[common.name] = nil }

@@ -22,7 +22,7 @@ extension ProgrammeState {
                     ("ending", p.ending.map { e in
                         .object([("outcome", .string(e.outcome)), ("into", e.into.map { .string($0) } ?? .null), ("ref", Self.encode(e.ref))])
                     } ?? .null),
-                    ("historyCount", .integer(Int64(p.historyCount))), ("historyChain", .string(p.historyChain)),
+                    ("historyCount", .integer(Int64(p.historyCount))), ("historySum", .array([.string(String(p.historySum.0)), .string(String(p.historySum.1))])),
                 ])
             }),
             ("partners", sorted(partners) { p in
@@ -121,7 +121,10 @@ extension ProgrammeState {
             }
             var project = Project(id: id, fields: fields, started: try Self.decodeRef(o["started"]), ending: ending, history: [])
             project.historyCount = Int(try int(o, "historyCount"))
-            project.historyChain = try text(o, "historyChain")
+            guard let sum = o["historySum"]?.arrayValue, sum.count == 2, let high = sum[0].stringValue.flatMap({ UInt64($0) }),
+                let low = sum[1].stringValue.flatMap({ UInt64($0) })
+            else { throw SnapshotError() }
+            project.historySum = (high, low)
             projects[id] = project
         }
         for (id, v) in try object(root["partners"]).members {

@@ -20,7 +20,7 @@ public struct ProgrammeState: Sendable {
     }
 
     /// A project with each changeable field kept as a register, and its full history.
-    public struct Project: Sendable, Equatable {
+    public struct Project: Sendable {
         public var id: String
         /// name, theme, status, lead, description.
         public var fields: [String: Register]
@@ -28,10 +28,20 @@ public struct ProgrammeState: Sendable {
         public var ending: Ending?
         /// The events that touched the project, kept only for the projects the state was asked to track.
         public var history: [HistoryEntry]
-        /// How many events touched the project, and a hash chain over their hashes: the history in a few bytes,
-        /// for the digest, without keeping every entry in memory.
+        /// How many events touched the project, and the sum of their hashes (two 64-bit words, wrapping):
+        /// the history in a few bytes for the digest, without keeping every entry in memory. The fold's
+        /// order is fixed by the set of events, so a sum identifies the history as well as a chain would.
         public var historyCount = 0
-        public var historyChain = ""
+        public var historySum: (UInt64, UInt64) = (0, 0)
+
+        /// The sum as 32 hex digits.
+        public var historyDigest: String {
+            func hex(_ word: UInt64) -> String {
+                let digits = String(word, radix: 16)
+                return String(repeating: "0", count: 16 - digits.count) + digits
+            }
+            return hex(historySum.0) + hex(historySum.1)
+        }
 
         init(id: String, fields: [String: Register], started: EventRef, ending: Ending?, history: [HistoryEntry]) {
             self.id = id

@@ -13,7 +13,7 @@ import EventLog
 /// (the logs were not replaced), and every event read after it sorts after its place: a late
 /// arrival that sorts earlier makes it stale, and the state is replayed from the start.
 enum ProjectionCache {
-    static let format = "koers-projection-2"
+    static let format = "koers-projection-3"
     static let checkpointInterval = 100_000
     /// A resumed fold writes a new head snapshot once it has folded this many events.
     static let resaveAfter = 1_000

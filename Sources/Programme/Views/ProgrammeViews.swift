@@ -238,15 +238,15 @@ public enum ProgrammeViews {
         })
     }
 
-    /// Every view in one object: what `digest` hashes. A project's history is represented by its length and a
-    /// hash chain over its events' hashes, which is equal exactly when the histories are.
+    /// Every view in one object: what `digest` hashes. A project's history is represented by its length and
+    /// the sum of its events' hashes.
     public static func all(_ state: ProgrammeState) -> JSONValue {
         .object([
             ("owners", owners(state)), ("themes", themes(state)), ("projects", projects(state)),
             ("projectHistories", .array(sortedKeys(state.projects).map { id in
                 .object([
                     ("project", .string(id)), ("events", .integer(Int64(state.projects[id]!.historyCount))),
-                    ("chain", .string(state.projects[id]!.historyChain)),
+                    ("sum", .string(state.projects[id]!.historyDigest)),
                 ])
             })),
             ("decisions", decisions(state)), ("partners", partners(state)), ("participation", participation(state)),

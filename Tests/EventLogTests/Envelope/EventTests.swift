@@ -388,3 +388,28 @@ struct EventGenerator {
         }
     }
 }
+
+@Suite struct EventSealingTests {
+    /// The line spliced together while sealing is the same bytes as the line written from scratch.
+    @Test func sealedWithLineMatchesTheStoredForm() throws {
+        var random = SeededRandom(seed: 42)
+        for i in 0..<200 {
+            let data = try JSONObject([
+                ("text", .string(String(repeating: "é\"\\\n", count: Int.random(in: 0..<4, using: &random)))),
+                ("n", .integer(Int64.random(in: -1000...1000, using: &random))),
+                ("hlc", .string("not the envelope's")),
+            ])
+            var clock = VersionVector()
+            clock["a"] = UInt64(i + 1)
+            if i % 3 == 0 { clock["b"] = UInt64(i) + 1 }
+            let event = Event(
+                origin: "a", seq: UInt64(i + 1), clock: clock, hlc: HybridTimestamp(millis: Int64(i) * 1000, counter: UInt32(i % 5)),
+                effective: LocalDate(year: 2025, month: 1, day: 1 + i % 28)!, type: "project-changed", data: data,
+                prev: i == 0 ? nil : String(repeating: "a", count: 64))
+            let (sealed, line) = event.sealedWithLine()
+            #expect(sealed == event.sealed(), "case \(i)")
+            #expect(line == event.sealed().line, "case \(i)")
+            #expect(try Event.parse(line: line) == sealed, "case \(i)")
+        }
+    }
+}
