@@ -29,7 +29,7 @@ public enum PeerSyncError: Error, Sendable, Equatable, CustomStringConvertible {
             "event \(event) arrived without its causal past: it depends on \(needs), which is neither held nor received"
         case .frameTooLarge(let bytes, let limit): "the peer sent a frame of \(bytes) bytes, over the limit of \(limit)"
         case .malformedFrame(let what): "the peer sent a malformed frame: \(what)"
-        case .wrongProtocol(let what): "the peer does not speak koers sync protocol 1: \(what)"
+        case .wrongProtocol(let what): "the peer does not speak koers sync protocol \(Hello.protocolVersion): \(what)"
         case .peerClosed(let expected): "the peer closed the connection while \(expected) was expected"
         case .peerFailed(let message): "the peer reported: \(message)"
         case .transport(let message): message

@@ -1,44 +1,91 @@
 import EventLog
 
-/// The first message of a round: who a side is, what it holds (its version vector and the hash of its newest event per origin), and what it wants.
+/// A message that opens a round or answers it: who a side is, what it wants, and what it holds.
+///
+/// What a side holds is its frontier: its version vector and the hash of its newest event per
+/// origin. A short hello states only the frontier's digest, so that replicas which are already
+/// equal find out in one small exchange whatever the number of origins; a full hello adds the
+/// frontier itself, sent only once the digests have been found to differ.
 public struct Hello: Sendable, Equatable {
     public static let protocolName = "koers-sync"
-    public static let protocolVersion: Int64 = 1
+    public static let protocolVersion: Int64 = 2
 
     /// Which way events flow in the round, as the side that starts it asks.
     public enum Direction: String, Sendable {
         case both, pull, push
     }
 
+    /// What a replica holds: its version vector and the hash of its newest event per origin.
+    public struct Frontier: Sendable, Equatable {
+        public var vector: VersionVector
+        public var heads: [String: String]
+
+        public init(vector: VersionVector, heads: [String: String]) {
+            self.vector = vector
+            self.heads = heads
+        }
+
+        /// What a replica holds now.
+        public init(of replica: Replica) throws(EventLogError) {
+            let heads = try replica.heads()
+            var vector = VersionVector()
+            for (origin, head) in heads { vector[origin] = head.seq }
+            self.init(vector: vector, heads: heads.mapValues(\.hash))
+        }
+
+        /// The members `vector` and `heads` as a full hello carries them.
+        var members: [(String, JSONValue)] {
+            [
+                ("vector", .object(vector.entries.map { ($0.origin, .integer(Int64($0.seq))) })),
+                ("heads", .object(heads.map { ($0.key, .string($0.value)) })),
+            ]
+        }
+
+        /// The digest a hello states: the lowercase hex SHA-256 of the canonical JSON (RFC 8785) of
+        /// `{"heads":{origin: hash, …},"vector":{origin: seq, …}}`.
+        ///
+        /// Equal digests mean equal vectors and equal heads, hence (the heads being hashes that chain
+        /// every origin's history) equal histories; a different head for the same seq changes it.
+        public var digest: String {
+            SHA256.hexDigest(JSONValue.object(members).canonicalBytes)
+        }
+    }
+
     public var replica: String
-    public var vector: VersionVector
-    public var heads: [String: String]
     public var direction: Direction
+    /// The digest of the sender's frontier.
+    public var digest: String
+    /// The sender's frontier in a full hello; nil in a short one.
+    public var frontier: Frontier?
 
-    public init(replica: String, vector: VersionVector, heads: [String: String], direction: Direction) {
+    /// A full hello.
+    public init(replica: String, frontier: Frontier, direction: Direction) {
+        self.init(replica: replica, digest: frontier.digest, frontier: frontier, direction: direction)
+    }
+
+    /// A short hello, stating only the digest.
+    public init(replica: String, digest: String, direction: Direction) {
+        self.init(replica: replica, digest: digest, frontier: nil, direction: direction)
+    }
+
+    private init(replica: String, digest: String, frontier: Frontier?, direction: Direction) {
         self.replica = replica
-        self.vector = vector
-        self.heads = heads
         self.direction = direction
+        self.digest = digest
+        self.frontier = frontier
     }
 
-    /// Reads what a replica holds into a hello.
-    public init(of replica: Replica, direction: Direction) throws(EventLogError) {
-        let heads = try replica.heads()
-        var vector = VersionVector()
-        for (origin, head) in heads { vector[origin] = head.seq }
-        self.init(replica: replica.identity.replica, vector: vector, heads: heads.mapValues(\.hash), direction: direction)
-    }
+    /// This hello without its frontier.
+    public var short: Hello { Hello(replica: replica, digest: digest, direction: direction) }
 
     public var encoded: [UInt8] {
         JSONValue.object([
             ("protocol", .string(Hello.protocolName)), ("version", .integer(Hello.protocolVersion)),
-            ("replica", .string(replica)), ("direction", .string(direction.rawValue)),
-            ("vector", .object(vector.entries.map { ($0.origin, .integer(Int64($0.seq))) })),
-            ("heads", .object(heads.map { ($0.key, .string($0.value)) })),
-        ]).canonicalBytes
+            ("replica", .string(replica)), ("direction", .string(direction.rawValue)), ("digest", .string(digest)),
+        ] + (frontier?.members ?? [])).canonicalBytes
     }
 
+    /// Decodes a short or a full hello; a full one must state the digest of the frontier it carries.
     public init(decoding bytes: [UInt8]) throws(PeerSyncError) {
         let object: JSONObject
         do {
@@ -61,20 +108,37 @@ public struct Hello: Sendable, Equatable {
         guard let directionText = object["direction"]?.stringValue, let direction = Direction(rawValue: directionText) else {
             throw .wrongProtocol("direction must be both, pull or push")
         }
-        guard let vectorObject = object["vector"]?.objectValue, let headsObject = object["heads"]?.objectValue else {
-            throw .wrongProtocol("vector and heads must be objects")
+        guard let digest = object["digest"]?.stringValue, digest.utf8.count == 64,
+            digest.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else {
+            throw .wrongProtocol("digest is missing or not 64 lowercase hex digits")
         }
-        var vector = VersionVector()
-        var heads: [String: String] = [:]
-        for (origin, value) in vectorObject.members {
-            guard Identifier.isValid(origin), let seq = value.integerValue, seq >= 1 else {
-                throw .wrongProtocol("vector entry '\(origin)' is not an identifier with a positive seq")
+        switch (object["vector"], object["heads"]) {
+        case (nil, nil):
+            self.init(replica: replica, digest: digest, direction: direction)
+            return
+        case (let vectorValue?, let headsValue?):
+            guard let vectorObject = vectorValue.objectValue, let headsObject = headsValue.objectValue else {
+                throw .wrongProtocol("vector and heads must be objects")
             }
-            guard let head = headsObject[origin]?.stringValue else { throw .wrongProtocol("no head hash for '\(origin)'") }
-            vector[origin] = UInt64(seq)
-            heads[origin] = head
+            var vector = VersionVector()
+            var heads: [String: String] = [:]
+            for (origin, value) in vectorObject.members {
+                guard Identifier.isValid(origin), let seq = value.integerValue, seq >= 1 else {
+                    throw .wrongProtocol("vector entry '\(origin)' is not an identifier with a positive seq")
+                }
+                guard let head = headsObject[origin]?.stringValue else { throw .wrongProtocol("no head hash for '\(origin)'") }
+                vector[origin] = UInt64(seq)
+                heads[origin] = head
+            }
+            guard headsObject.count == vectorObject.count else { throw .wrongProtocol("heads and vector name different origins") }
+            let frontier = Frontier(vector: vector, heads: heads)
+            guard frontier.digest == digest else {
+                throw .wrongProtocol("digest \(digest) is not the digest of the vector and heads sent with it (\(frontier.digest))")
+            }
+            self.init(replica: replica, frontier: frontier, direction: direction)
+        default:
+            throw .wrongProtocol("a hello carries both vector and heads, or neither")
         }
-        guard headsObject.count == vectorObject.count else { throw .wrongProtocol("heads and vector name different origins") }
-        self.init(replica: replica, vector: vector, heads: heads, direction: direction)
     }
 }

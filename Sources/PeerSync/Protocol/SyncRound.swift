@@ -3,14 +3,20 @@ import EventLog
 /// One sync round between two replicas over a frame channel: the side that starts it (`run`) and the side that answers (`serve`).
 ///
 /// The exchange, half-duplex so that no pipe can fill up while both sides write:
-/// 1. starter → answerer: hello (vector, head hashes, direction);
-/// 2. answerer → starter: its hello, or an error (a fork it found);
-/// 3. starter → answerer: proceed, or an error (a fork it found);
-/// 4. if pushing: the events the answerer lacks, then the answerer acknowledges (proceed) or refuses (error);
-/// 5. if pulling: the events the starter lacks.
-/// Both sides know from the vectors how many events to expect, so equal replicas exchange only
-/// the hellos and one proceed. Every frame of events is verified whole and appended durably
-/// before the next is read, so a round cut off keeps what arrived and the next round resumes.
+/// 1. starter → answerer: its short hello: protocol, version, replica, direction and the digest of
+///    its frontier (see `Hello.Frontier.digest`), but not the frontier;
+/// 2. answerer → starter: if the digests are equal, its own short hello, and the round ends on both
+///    sides; otherwise its full hello (the digest and the frontier itself: vector and head hashes),
+///    or an error (a wrong protocol);
+/// 3. starter → answerer: its full hello, or an error (a fork it found against the answerer's frontier);
+/// 4. answerer → starter: proceed, or an error (a fork it found against the starter's frontier);
+/// 5. if pushing: the events the answerer lacks, then the answerer acknowledges (proceed) or refuses (error);
+/// 6. if pulling: the events the starter lacks.
+/// Replicas that are already equal thus exchange two short hellos, some 300 bytes whatever the
+/// number of origins; the frontiers, some 95 bytes per origin each, cross only when they differ.
+/// Both sides know from the vectors how many events to expect. Every frame of events is verified
+/// whole and appended durably before the next is read, so a round cut off keeps what arrived and
+/// the next round resumes.
 public enum SyncRound {
     /// What a round did, for the report.
     public struct Report: Sendable {
@@ -29,18 +35,27 @@ public enum SyncRound {
     public static func run(
         _ replica: Replica, over channel: FrameChannel, direction: Hello.Direction, progress: Progress? = nil
     ) throws -> Report {
-        let mine = try Hello(of: replica, direction: direction)
-        try channel.send(.hello, mine.encoded)
-        let theirs = try receiveHello(channel)
-        var report = Report(peer: theirs.replica, vectorBefore: mine.vector, vectorAfter: mine.vector)
+        let frontier = try Hello.Frontier(of: replica)
+        let mine = Hello(replica: replica.identity.replica, frontier: frontier, direction: direction)
+        try channel.send(.hello, mine.short.encoded)
+        let answer = try receiveHello(channel)
+        var report = Report(peer: answer.replica, vectorBefore: frontier.vector, vectorAfter: frontier.vector)
+        guard let theirs = answer.frontier else {
+            // A short answer says the peer holds what we hold: the round is over.
+            guard answer.digest == mine.digest else {
+                throw PeerSyncError.malformedFrame("the peer's hello states another digest than ours but not its vector and heads")
+            }
+            return finished(report, channel)
+        }
         let outgoing: [Event]
         do {
-            outgoing = try Outgoing.events(of: replica, mine: mine.vector, theirs: theirs.vector, theirHeads: theirs.heads, myHeads: mine.heads)
+            outgoing = try Outgoing.events(of: replica, mine: frontier.vector, theirs: theirs.vector, theirHeads: theirs.heads, myHeads: frontier.heads)
         } catch {
             try? channel.send(.error, Array("\(error)".utf8))
             throw error
         }
-        try channel.send(.proceed, [])
+        try channel.send(.hello, mine.encoded)
+        try expectProceed(channel, after: "our hello")
         if direction != .pull && !outgoing.isEmpty {
             do {
                 for frame in Outgoing.frames(outgoing) { try channel.send(.events, frame) }
@@ -57,34 +72,52 @@ public enum SyncRound {
         }
         if direction != .push {
             let receiver = EventReceiver(replica: replica)
-            try receive(Outgoing.count(from: theirs.vector, to: mine.vector), into: receiver, over: channel, progress: progress)
+            try receive(Outgoing.count(from: theirs.vector, to: frontier.vector), into: receiver, over: channel, progress: progress)
             report.received = receiver.received
         }
         report.vectorAfter = try replica.versionVector()
-        report.bytesSent = channel.bytesSent
-        report.bytesReceived = channel.bytesReceived
-        return report
+        return finished(report, channel)
     }
 
     public static func serve(_ replica: Replica, over channel: FrameChannel) throws -> Report {
-        let theirs: Hello
-        do { theirs = try receiveHello(channel) } catch {
+        let first: Hello
+        do throws(PeerSyncError) {
+            first = try receiveHello(channel)
+            guard first.frontier == nil else { throw .wrongProtocol("the first hello carries a vector and heads; it must state only their digest") }
+        } catch {
             if case .wrongProtocol = error { try? channel.send(.error, Array("\(error)".utf8)) }
             throw error
         }
-        let mine = try Hello(of: replica, direction: theirs.direction)
-        var report = Report(peer: theirs.replica, vectorBefore: mine.vector, vectorAfter: mine.vector)
+        let frontier = try Hello.Frontier(of: replica)
+        let mine = Hello(replica: replica.identity.replica, frontier: frontier, direction: first.direction)
+        var report = Report(peer: first.replica, vectorBefore: frontier.vector, vectorAfter: frontier.vector)
+        if first.digest == mine.digest {
+            try channel.send(.hello, mine.short.encoded)
+            return finished(report, channel)
+        }
+        try channel.send(.hello, mine.encoded)
+        let frame = try channel.receive(expecting: "the peer's full hello")
+        if frame.kind == .error { throw PeerSyncError.peerFailed(String(decoding: frame.payload, as: UTF8.self)) }
+        let theirs: Hello.Frontier
         let outgoing: [Event]
         do {
-            outgoing = try Outgoing.events(of: replica, mine: mine.vector, theirs: theirs.vector, theirHeads: theirs.heads, myHeads: mine.heads)
+            guard frame.kind == .hello else { throw PeerSyncError.malformedFrame("expected the peer's full hello") }
+            let second = try Hello(decoding: frame.payload)
+            guard let full = second.frontier else {
+                throw PeerSyncError.malformedFrame("the peer's second hello carries no vector and heads")
+            }
+            guard second.replica == first.replica, second.direction == first.direction else {
+                throw PeerSyncError.malformedFrame("the peer's second hello names another replica or direction than its first")
+            }
+            theirs = full
+            outgoing = try Outgoing.events(of: replica, mine: frontier.vector, theirs: theirs.vector, theirHeads: theirs.heads, myHeads: frontier.heads)
         } catch {
             try? channel.send(.error, Array("\(error)".utf8))
             throw error
         }
-        try channel.send(.hello, mine.encoded)
-        try expectProceed(channel, after: "our hello")
-        if theirs.direction != .pull {
-            let expected = Outgoing.count(from: theirs.vector, to: mine.vector)
+        try channel.send(.proceed, [])
+        if first.direction != .pull {
+            let expected = Outgoing.count(from: theirs.vector, to: frontier.vector)
             if expected > 0 {
                 let receiver = EventReceiver(replica: replica)
                 do {
@@ -97,16 +130,23 @@ public enum SyncRound {
                 try channel.send(.proceed, [])
             }
         }
-        if theirs.direction != .push {
+        if first.direction != .push {
             for frame in Outgoing.frames(outgoing) { try channel.send(.events, frame) }
             for event in outgoing { report.sent[event.origin, default: 0] += 1 }
         }
         report.vectorAfter = try replica.versionVector()
+        return finished(report, channel)
+    }
+
+    /// The report with the bytes the channel carried.
+    private static func finished(_ report: Report, _ channel: FrameChannel) -> Report {
+        var report = report
         report.bytesSent = channel.bytesSent
         report.bytesReceived = channel.bytesReceived
         return report
     }
 
+    /// The first hello of either side, short or full.
     private static func receiveHello(_ channel: FrameChannel) throws(PeerSyncError) -> Hello {
         let frame = try channel.receive(expecting: "a hello")
         switch frame.kind {

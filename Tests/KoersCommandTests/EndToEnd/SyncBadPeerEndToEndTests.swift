@@ -85,6 +85,43 @@ import TestSupport
         #expect(refused.status == 1 && refused.stderr.contains("fork: "), "\(refused)")
     }
 
+    /// Two replicas with the same version vector, one origin's newest event differing: the digests of their frontiers
+    /// differ though their vectors do not, so the round goes on to the full hellos and finds the fork, whichever side
+    /// starts it and whichever way events would flow.
+    @Test func equalVectorsWithAnotherHeadAreAFork() throws {
+        let w = SyncWorld()
+        w.makeProgramme(joining: [("enschede", "enschede")])
+        w.record("enschede", ["participation-changed", "--project", "p", "--municipality", "enschede", "--participating", "true"])
+        w.expectOK(["sync", w.path("enschede")], store: Self.pb)
+        w.copy(Self.pb, to: "copy")
+        w.record(Self.pb, ["project-changed", "--project", "p", "--description", "original"])
+        w.record("copy", ["project-changed", "--project", "p", "--description", "copy"])
+        let original = helloState(w, Self.pb)
+        let copy = helloState(w, "copy")
+        #expect(original.vector == copy.vector && original.vector.count == 2)
+        #expect(original.heads.filter { copy.heads[$0.key] != $0.value }.map(\.key) == [Self.pb], "only the programme office's head differs")
+        #expect(Wire.digest(vector: original.vector, heads: original.heads) != Wire.digest(vector: copy.vector, heads: copy.heads))
+
+        let seq = original.vector[Self.pb]!
+        let ours = original.heads[Self.pb]!
+        let theirs = copy.heads[Self.pb]!
+        let before = (original: snapshot(of: w.path(Self.pb)), copy: snapshot(of: w.path("copy")))
+        let rounds: [(how: String, store: String, arguments: [String])] = [
+            ("the original syncs with the copy's directory", Self.pb, ["sync", w.path("copy")]),
+            ("the copy syncs with the original over --exec", "copy", ["sync", "--exec", w.serveCommand(Self.pb)]),
+            ("the original pulls from the copy over --exec", Self.pb, ["sync", "--pull", "--exec", w.serveCommand("copy")]),
+            ("the copy pushes to the original's directory", "copy", ["sync", "--push", w.path(Self.pb)]),
+        ]
+        for round in rounds {
+            let result = w.koers(round.arguments, store: round.store)
+            #expect(result.status == 1, "\(round.how): \(result)")
+            #expect(result.stderr.contains("fork: the peer's programmabureau:\(seq) has hash "), "\(round.how): \(result)")
+            #expect(result.stderr.contains(ours) && result.stderr.contains(theirs), "\(round.how): \(result)")
+            #expect(snapshot(of: w.path(Self.pb)) == before.original, "\(round.how): the original changed")
+            #expect(snapshot(of: w.path("copy")) == before.copy, "\(round.how): the copy changed")
+        }
+    }
+
     // MARK: - Tampered events
 
     @Test func aTamperedEventIsRefusedNamingItsHashesOverEveryTransport() throws {
@@ -198,6 +235,7 @@ import TestSupport
         var tampered = e[0]
         tampered = tampered.replacingOccurrences(of: #""value":1"#, with: #""value":7"#)
         let tamperedHashes = try Self.hashes(ofLine: tampered)
+        /// A short hello, then a full one, of a starter holding what the served replica holds and `events`.
         func announcing(_ events: [Event], direction: String = "push") -> [UInt8] {
             var v = vector
             var h = heads
@@ -205,37 +243,59 @@ import TestSupport
                 v[event.origin] = event.seq
                 h[event.origin] = event.hash
             }
-            return Wire.frame(Wire.hello, Wire.helloJSON(replica: "enschede", direction: direction, vector: v, heads: h))
+            return Wire.opening(replica: "enschede", direction: direction, vector: v, heads: h)
         }
         let max = Self.maxFrame
         let ourHead = heads[Self.pb]!
         let fakeHead = String(repeating: "0", count: 64)
+        let forked = heads.merging([Self.pb: fakeHead]) { $1 }
+        let e1Vector = vector.merging([e1.origin: e1.seq]) { $1 }
+        let e1Heads = heads.merging([e1.origin: e1.hash]) { $1 }
+        let short = Wire.frame(Wire.hello, Wire.helloJSON(replica: "enschede", direction: "push", vector: e1Vector, heads: e1Heads, full: false))
+        let wrong = "the peer does not speak koers sync protocol 2: "
         let cases: [(label: String, input: [UInt8], message: String, answersWithError: Bool)] = [
-            ("protocol version 2", Wire.frame(Wire.hello, Wire.helloJSON(version: 2)),
-             "the peer does not speak koers sync protocol 1: protocol version is 2; this koers speaks version 1", true),
-            ("another protocol", Wire.frame(Wire.hello, Wire.helloJSON(protocolName: "git-upload-pack")),
-             #"the peer does not speak koers sync protocol 1: protocol is "git-upload-pack", not "koers-sync""#, true),
-            ("a hello that is not JSON", Wire.frame(Wire.hello, "HELLO"), "the peer does not speak koers sync protocol 1: hello is not JSON", true),
-            ("a proceed before any hello", Wire.frame(Wire.proceed), "the peer does not speak koers sync protocol 1: the first frame is not a hello", true),
+            ("a hello of protocol version 1", Wire.frame(Wire.hello, Wire.versionOneHello),
+             wrong + "protocol version is 1; this koers speaks version 2", true),
+            ("protocol version 3", Wire.frame(Wire.hello, Wire.helloJSON(full: false, version: 3)),
+             wrong + "protocol version is 3; this koers speaks version 2", true),
+            ("another protocol", Wire.frame(Wire.hello, Wire.helloJSON(full: false, protocolName: "git-upload-pack")),
+             wrong + #"protocol is "git-upload-pack", not "koers-sync""#, true),
+            ("a hello that is not JSON", Wire.frame(Wire.hello, "HELLO"), wrong + "hello is not JSON", true),
+            ("a proceed before any hello", Wire.frame(Wire.proceed), wrong + "the first frame is not a hello", true),
+            ("a hello without a digest", Wire.frame(Wire.hello, #"{"direction":"both","protocol":"koers-sync","replica":"a","version":2}"#),
+             wrong + "digest is missing or not 64 lowercase hex digits", true),
+            ("a first hello carrying its vector and heads", Wire.frame(Wire.hello, Wire.helloJSON(vector: vector, heads: heads)),
+             wrong + "the first hello carries a vector and heads; it must state only their digest", true),
             ("an unknown frame kind", Wire.frame(0x5A, "zzz"), "the peer sent a malformed frame: unknown frame kind 0x5a", false),
             ("an empty frame", Wire.header(length: 0), "the peer sent a malformed frame: empty frame", false),
             ("a length of 4 GiB", Wire.header(length: .max) + [Wire.hello], "the peer sent a frame of 4294967295 bytes, over the limit of \(max)", false),
             ("one byte over the limit", Wire.header(length: UInt32(max + 1)) + [Wire.hello], "the peer sent a frame of \(max + 1) bytes, over the limit of \(max)", false),
             ("a frame cut short", Wire.header(length: 100) + Array("H{\"protoc".utf8), "the peer closed the connection while a hello was expected", false),
-            ("a hello claiming another history of our origin",
-             Wire.frame(Wire.hello, Wire.helloJSON(vector: vector, heads: heads.merging([Self.pb: fakeHead]) { $1 })),
+            ("a full hello over the limit after the short one", short + Wire.header(length: UInt32(max + 1)) + [Wire.hello],
+             "the peer sent a frame of \(max + 1) bytes, over the limit of \(max)", false),
+            ("a hello claiming another history of our origin (equal vectors)",
+             Wire.opening(replica: "fake", direction: "both", vector: vector, heads: forked),
              "fork: the peer's programmabureau:\(vector[Self.pb]!) has hash \(fakeHead) but ours has hash \(ourHead)", true),
-            ("events instead of a proceed", announcing([e1]) + Wire.frame(Wire.events, e[0] + "\n"),
-             "the peer sent a malformed frame: expected an answer to our hello", false),
-            ("an event that is not JSON", announcing([e1]) + Wire.frame(Wire.proceed) + Wire.frame(Wire.events, "not an event\n"),
+            ("events instead of the full hello", short + Wire.frame(Wire.events, e[0] + "\n"),
+             "the peer sent a malformed frame: expected the peer's full hello", true),
+            ("a second short hello", short + short,
+             "the peer sent a malformed frame: the peer's second hello carries no vector and heads", true),
+            ("a full hello asking another direction",
+             short + Wire.frame(Wire.hello, Wire.helloJSON(replica: "enschede", direction: "pull", vector: e1Vector, heads: e1Heads)),
+             "the peer sent a malformed frame: the peer's second hello names another replica or direction than its first", true),
+            ("a full hello whose digest is not that of its vector and heads",
+             short + Wire.frame(Wire.hello, Wire.helloJSON(replica: "enschede", direction: "push", vector: e1Vector, heads: e1Heads, digest: fakeHead)),
+             wrong + "digest \(fakeHead) is not the digest of the vector and heads sent with it", true),
+            ("an error instead of the full hello", short + Wire.frame(Wire.error, "fork: somewhere"), "the peer reported: fork: somewhere", false),
+            ("an event that is not JSON", announcing([e1]) + Wire.frame(Wire.events, "not an event\n"),
              "received event #1 is not valid", true),
-            ("a tampered event", announcing([e1]) + Wire.frame(Wire.proceed) + Wire.frame(Wire.events, tampered + "\n"),
+            ("a tampered event", announcing([e1]) + Wire.frame(Wire.events, tampered + "\n"),
              "tampered event enschede:1: it claims hash \(tamperedHashes.claimed) but its content hashes to \(tamperedHashes.computed)", true),
-            ("more events than announced", announcing([e1]) + Wire.frame(Wire.proceed) + Wire.frame(Wire.events, e[0] + "\n" + e[1] + "\n"),
+            ("more events than announced", announcing([e1]) + Wire.frame(Wire.events, e[0] + "\n" + e[1] + "\n"),
              "the peer sent a malformed frame: more events than the peer's vector announced", true),
-            ("an event without its causal past", announcing([e2]) + Wire.frame(Wire.proceed) + Wire.frame(Wire.events, e[1] + "\n"),
+            ("an event without its causal past", announcing([e2]) + Wire.frame(Wire.events, e[1] + "\n"),
              "event enschede:2 arrived without its causal past: it depends on enschede:1, which is neither held nor received", true),
-            ("events cut short", announcing([e1]) + Wire.frame(Wire.proceed) + Wire.header(length: 1000) + [Wire.events] + Array(e[0].utf8.prefix(100)),
+            ("events cut short", announcing([e1]) + Wire.header(length: 1000) + [Wire.events] + Array(e[0].utf8.prefix(100)),
              "the peer closed the connection while 1 more events was expected", true),
         ]
         let before = snapshot(of: w.path(Self.pb))
@@ -269,6 +329,7 @@ import TestSupport
         let m2 = try Event.parse(line: Array(m[1].utf8))
         let tampered = m[0].replacingOccurrences(of: #""title":"T""#, with: #""title":"t""#)
         let tamperedHashes = try Self.hashes(ofLine: tampered)
+        /// The full hello of a server holding what enschede holds and `events`, with `head` replacing head hashes.
         func hello(announcing events: [Event], head: [String: String] = [:]) -> [UInt8] {
             var v = vector
             var h = heads.merging(head) { $1 }
@@ -278,29 +339,41 @@ import TestSupport
             }
             return Wire.frame(Wire.hello, Wire.helloJSON(replica: "menzis", vector: v, heads: h))
         }
+        let proceed = Wire.frame(Wire.proceed)
         let max = Self.maxFrame
         let fakeHead = String(repeating: "f", count: 64)
+        let wrong = "the peer does not speak koers sync protocol 2: "
         let cases: [(label: String, answer: [UInt8], stderr: String?, message: String)] = [
-            ("protocol version 2", Wire.frame(Wire.hello, Wire.helloJSON(version: 2)), nil,
-             "the peer does not speak koers sync protocol 1: protocol version is 2; this koers speaks version 1"),
+            ("a hello of protocol version 1", Wire.frame(Wire.hello, Wire.versionOneHello), nil,
+             wrong + "protocol version is 1; this koers speaks version 2"),
             ("an ssh banner instead of frames", Array("SSH-2.0-OpenSSH_9.6\r\n".utf8), nil,
              "the peer sent a frame of 1397966893 bytes, over the limit of \(max)"),
             ("one byte over the limit", Wire.header(length: UInt32(max + 1)) + [Wire.hello], nil,
              "the peer sent a frame of \(max + 1) bytes, over the limit of \(max)"),
             ("an unknown frame kind", Wire.frame(0x5A, "zzz"), nil, "the peer sent a malformed frame: unknown frame kind 0x5a"),
-            ("an events frame for a hello", Wire.frame(Wire.events, m[0] + "\n"), nil, "the peer does not speak koers sync protocol 1: the first frame is not a hello"),
+            ("an events frame for a hello", Wire.frame(Wire.events, m[0] + "\n"), nil, wrong + "the first frame is not a hello"),
             ("an error frame", Wire.frame(Wire.error, "replica /srv/koers is busy"), nil, "the peer reported: replica /srv/koers is busy"),
             ("nothing at all", [], nil, "the peer closed the connection while a hello was expected"),
             ("a command that fails", [], "sh: koers: not found", "the peer command failed: sh: koers: not found"),
-            ("a hello claiming another history of programmabureau", hello(announcing: [], head: [Self.pb: fakeHead]), nil,
+            ("a short hello with another digest than ours",
+             Wire.frame(Wire.hello, Wire.helloJSON(replica: "menzis", full: false, digest: fakeHead)), nil,
+             "the peer sent a malformed frame: the peer's hello states another digest than ours but not its vector and heads"),
+            ("a full hello whose digest is not that of its vector and heads",
+             Wire.frame(Wire.hello, Wire.helloJSON(replica: "menzis", vector: vector, heads: heads, digest: fakeHead)), nil,
+             wrong + "digest \(fakeHead) is not the digest of the vector and heads sent with it"),
+            ("a hello claiming another history of programmabureau (equal vectors)", hello(announcing: [], head: [Self.pb: fakeHead]), nil,
              "fork: the peer's programmabureau:\(vector[Self.pb]!) has hash \(fakeHead) but ours has hash \(heads[Self.pb]!)"),
-            ("a tampered event", hello(announcing: [m1]) + Wire.frame(Wire.events, tampered + "\n"), nil,
+            ("an error for our full hello", hello(announcing: [m1]) + Wire.frame(Wire.error, "fork: somewhere"), nil,
+             "the peer reported: fork: somewhere"),
+            ("events instead of a proceed", hello(announcing: [m1]) + Wire.frame(Wire.events, m[0] + "\n"), nil,
+             "the peer sent a malformed frame: expected an answer to our hello"),
+            ("a tampered event", hello(announcing: [m1]) + proceed + Wire.frame(Wire.events, tampered + "\n"), nil,
              "tampered event menzis:1: it claims hash \(tamperedHashes.claimed) but its content hashes to \(tamperedHashes.computed)"),
-            ("more events than announced", hello(announcing: [m1]) + Wire.frame(Wire.events, m[0] + "\n" + m[1] + "\n"), nil,
+            ("more events than announced", hello(announcing: [m1]) + proceed + Wire.frame(Wire.events, m[0] + "\n" + m[1] + "\n"), nil,
              "the peer sent a malformed frame: more events than the peer's vector announced"),
-            ("an event without its causal past", hello(announcing: [m2]) + Wire.frame(Wire.events, m[1] + "\n"), nil,
+            ("an event without its causal past", hello(announcing: [m2]) + proceed + Wire.frame(Wire.events, m[1] + "\n"), nil,
              "event menzis:2 arrived without its causal past: it depends on menzis:1, which is neither held nor received"),
-            ("a proceed instead of events", hello(announcing: [m1]) + Wire.frame(Wire.proceed), nil, "the peer sent a malformed frame: expected events"),
+            ("a proceed instead of events", hello(announcing: [m1]) + proceed + proceed, nil, "the peer sent a malformed frame: expected events"),
         ]
         let before = snapshot(of: w.path("enschede"))
         for item in cases {

@@ -200,7 +200,7 @@ import Darwin
         let last = try Event.parse(line: Array(lines[2].utf8))
         let hello = Wire.helloJSON(
             replica: "menzis", vector: vector.merging(["menzis": 3]) { $1 }, heads: heads.merging(["menzis": last.hash]) { $1 })
-        let answer = Wire.frame(Wire.hello, hello) + Wire.frame(Wire.events, lines[0] + "\n" + lines[1] + "\n")
+        let answer = Wire.frame(Wire.hello, hello) + Wire.frame(Wire.proceed) + Wire.frame(Wire.events, lines[0] + "\n" + lines[1] + "\n")
         let cut = runGuarded(["sync", "--exec", Wire.fakePeer(answering: answer), "--store", w.path("enschede")], deadline: 30)
         #expect(!cut.timedOut && cut.status == 1, "\(cut)")
         #expect(cut.stderr.contains("error: the peer closed the connection while 1 more events was expected"), "\(cut)")

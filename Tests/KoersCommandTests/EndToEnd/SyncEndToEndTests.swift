@@ -226,6 +226,65 @@ import Darwin
         }
     }
 
+    /// A hub and a twin that hold the same 40 origins (as the programme, with its 18 owners and their laptops, will):
+    /// a round between them is two short hellos, under 1 KiB both ways together, over a directory and over --exec,
+    /// and `koers serve` answers such a hello with its own short hello and nothing else.
+    @Test func anEqualRoundCostsUnderOneKibibyteWhateverTheNumberOfOrigins() throws {
+        let w = SyncWorld()
+        var events: [Event] = []
+        for i in 1...40 {
+            let tiny = try Replica.create(at: w.path("origin-\(i)"), replica: "origin-\(i)", owner: "programmabureau")
+            try tiny.writeWhenFree { writer in
+                let draft = EventDraft(
+                    type: "theme-defined", effective: LocalDate(year: 2024, month: 1, day: 1)!,
+                    data: JSONObject(uniqueMembers: [("theme", .string("t\(i)")), ("name", .string("T\(i)")), ("recordedBy", .string("programmabureau"))]))
+                let authored = writer.author([draft], wallMillis: 1_730_455_200_000 + Int64(i))
+                try writer.append(authored)
+                events += authored
+            }
+        }
+        let hub = try Replica.create(at: w.path("hub"), replica: "hub", owner: "programmabureau")
+        try hub.writeWhenFree { writer in try writer.append(events) }
+        w.make("twin", owner: "programmabureau")
+        let first = try #require(Self.rounds(w.koers(["sync", w.path("hub"), "--json"], store: "twin")).first)
+        #expect(first["received"]?.objectValue?.count == 40, "the twin takes in the 40 origins: \(first)")
+        #expect(w.clock("twin") == w.clock("hub") && w.clock("hub").count == 40)
+
+        for (label, arguments) in [("directory", [w.path("hub")]), ("exec", ["--exec", w.serveCommand("hub")])] {
+            for store in ["twin", "hub"] where label == "exec" || store == "twin" {
+                let equal = w.koers(["sync", "--json"] + arguments, store: store)
+                let round = try #require(Self.rounds(equal).first, "\(label) from \(store): \(equal)")
+                #expect(round["sent"] == .object([]) && round["received"] == .object([]), "\(label) from \(store): \(equal.stdout)")
+                #expect(round["before"] == round["after"] && round["after"]?.objectValue?.count == 40, "\(label) from \(store)")
+                let sent = round["bytesSent"]?.integerValue ?? -1
+                let received = round["bytesReceived"]?.integerValue ?? -1
+                #expect(sent > 0 && received > 0 && sent + received < 1024, "\(label) from \(store): \(sent) bytes sent, \(received) received")
+            }
+        }
+
+        // By hand: a short hello with the hub's digest is answered by the hub's short hello, with that digest, and the
+        // round ends there.
+        let (vector, heads) = helloState(w, "hub")
+        let digest = Wire.digest(vector: vector, heads: heads)
+        let before = snapshot(of: w.path("hub"))
+        let served = runGuarded(
+            ["serve", "--stdio", "--store", w.path("hub")],
+            stdin: Wire.frame(Wire.hello, Wire.helloJSON(replica: "twin", vector: vector, heads: heads, full: false)), deadline: 30)
+        #expect(!served.timedOut && served.status == 0, "\(served)")
+        let frames = Wire.frames(in: served.stdout)
+        #expect(frames.count == 1 && frames.first?.kind == Wire.hello && served.stdout.count == 5 + (frames.first?.payload.count ?? 0), "\(served)")
+        let answer = try JSONValue(parsing: frames.first?.payload ?? []).objectValue
+        #expect(answer?["digest"] == .string(digest) && answer?["vector"] == nil && answer?["heads"] == nil, "\(served)")
+        #expect(snapshot(of: w.path("hub")) == before)
+
+        // One event more on the hub: the digests differ, the frontiers cross, and the event comes over.
+        w.record("hub", ["theme-defined", "--theme", "extra", "--name", "Extra"])
+        let unequal = try #require(Self.rounds(w.koers(["sync", w.path("hub"), "--json"], store: "twin")).first)
+        #expect(unequal["received"] == Self.counts(["hub": 1]), "\(unequal)")
+        #expect((unequal["bytesReceived"]?.integerValue ?? 0) > 40 * 90, "the hub's full hello names its 40 origins: \(unequal)")
+        #expect(w.clock("twin") == w.clock("hub"))
+    }
+
     @Test func remotesAreNamedListedAndAllSyncedWithNoTarget() throws {
         let w = SyncWorld()
         Self.workApart(w)

@@ -126,17 +126,40 @@ enum Wire {
         return frames
     }
 
-    /// A hello as `koers` writes it, with any protocol name and version.
+    /// The digest a hello states, computed here from the protocol's definition rather than by `Hello`: the
+    /// lowercase hex SHA-256 of the canonical JSON of `{"heads":{…},"vector":{…}}`.
+    static func digest(vector: [String: UInt64], heads: [String: String]) -> String {
+        SHA256.hexDigest(JSONValue.object([
+            ("heads", .object(heads.map { ($0.key, .string($0.value)) })),
+            ("vector", .object(vector.map { ($0.key, .integer(Int64($0.value))) })),
+        ]).canonicalBytes)
+    }
+
+    /// A hello as `koers` writes it, with any protocol name and version: full (with the vector and heads) or short
+    /// (only their digest); `digest` replaces the digest of the vector and heads given.
     static func helloJSON(
         replica: String = "fake", direction: String = "both", vector: [String: UInt64] = [:], heads: [String: String] = [:],
-        protocolName: String = "koers-sync", version: Int64 = 1
+        full: Bool = true, digest: String? = nil, protocolName: String = "koers-sync", version: Int64 = 2
     ) -> [UInt8] {
-        JSONValue.object([
+        var members: [(String, JSONValue)] = [
             ("protocol", .string(protocolName)), ("version", .integer(version)), ("replica", .string(replica)),
-            ("direction", .string(direction)),
-            ("vector", .object(vector.map { ($0.key, .integer(Int64($0.value))) })),
-            ("heads", .object(heads.map { ($0.key, .string($0.value)) })),
-        ]).canonicalBytes
+            ("direction", .string(direction)), ("digest", .string(digest ?? Self.digest(vector: vector, heads: heads))),
+        ]
+        if full {
+            members.append(("vector", .object(vector.map { ($0.key, .integer(Int64($0.value))) })))
+            members.append(("heads", .object(heads.map { ($0.key, .string($0.value)) })))
+        }
+        return JSONValue.object(members).canonicalBytes
+    }
+
+    /// The hello of an empty replica as a koers of protocol version 1 wrote it: the vector and heads, no digest.
+    static let versionOneHello = #"{"direction":"both","heads":{},"protocol":"koers-sync","replica":"fake","vector":{},"version":1}"#
+
+    /// How a starter opens a round that is not equal: its short hello, then (once the answerer sent its full hello,
+    /// which a hand-made starter does not wait for) its full hello.
+    static func opening(replica: String, direction: String, vector: [String: UInt64], heads: [String: String]) -> [UInt8] {
+        frame(hello, helloJSON(replica: replica, direction: direction, vector: vector, heads: heads, full: false))
+            + frame(hello, helloJSON(replica: replica, direction: direction, vector: vector, heads: heads))
     }
 
     /// A shell command that writes these bytes (as a fake peer's answer), then reads its input to the end so the
