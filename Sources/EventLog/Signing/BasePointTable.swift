@@ -5,8 +5,8 @@
 /// vectors then check the derivation too.
 struct BasePointTable: Sendable {
     /// 32 groups of 8 for the signed radix-16 method of ref10: entry 8i + k - 1
-    /// is k 256^i B, for k in 1...8, as the 15 words of an `AffineNielsPoint`
-    /// (y + x, y - x, 2dxy, five limbs each), so that selection can read entries
+    /// is k 256^i B, for k in 1...8, as the 12 words of an `AffineNielsPoint`
+    /// (y + x, y - x, 2dxy, four words each), so that selection can read entries
     /// as vectors without depending on how Swift lays out a struct.
     private let radix16: [UInt64]
     /// (2j + 1) B at index j, for j in 0..<64: the odd multiples that a width-8 non-adjacent form needs.
@@ -15,7 +15,7 @@ struct BasePointTable: Sendable {
     static let shared = BasePointTable()
 
     /// Words per table entry.
-    private static let entryWords = 15
+    private static let entryWords = 12
 
     private init() {
         var points: [EdwardsPoint] = []
@@ -41,7 +41,7 @@ struct BasePointTable: Sendable {
 
         let affine = Self.affineNiels(points)
         radix16 = affine[..<256].flatMap { entry in
-            [entry.yPlusX, entry.yMinusX, entry.xy2d].flatMap { [$0.l0, $0.l1, $0.l2, $0.l3, $0.l4] }
+            [entry.yPlusX, entry.yMinusX, entry.xy2d].flatMap { [$0.w0, $0.w1, $0.w2, $0.w3] }
         }
         oddMultiples = Array(affine[256...])
     }
@@ -136,8 +136,8 @@ extension BasePointTable {
 
     /// [digit] 256^i B from the group of 8 entries for position i, reading every entry.
     ///
-    /// Each entry is read as seven 128-bit vectors and a word, and ORed into the
-    /// result under its mask; the identity comes in the same way for digit 0.
+    /// Each entry is read as six 128-bit vectors and ORed into the result under
+    /// its mask; the identity comes in the same way for digit 0.
     @inline(__always)
     private static func select(_ group: UnsafeRawPointer, _ digit: Int8, _ masks: inout SelectionMasks) -> AffineNielsPoint {
         let signed = Int64(truncatingIfNeeded: digit)
@@ -153,19 +153,16 @@ extension BasePointTable {
         ConstantTime.hide(&masks)
         return withUnsafePointer(to: &masks) { maskPointer in
             let mask = UnsafeRawPointer(maskPointer)
-            // The identity (1, 1, 0): words 0 and 5 are one.
+            // The identity (1, 1, 0): words 0 and 4 are one.
             let identityMask = mask.load(fromByteOffset: 64, as: UInt64.self)
             var v0 = SIMD2<UInt64>(1, 0) & SIMD2(repeating: identityMask)
             var v1 = SIMD2<UInt64>()
-            var v2 = SIMD2<UInt64>(0, 1) & SIMD2(repeating: identityMask)
+            var v2 = SIMD2<UInt64>(1, 0) & SIMD2(repeating: identityMask)
             var v3 = SIMD2<UInt64>()
             var v4 = SIMD2<UInt64>()
             var v5 = SIMD2<UInt64>()
-            var v6 = SIMD2<UInt64>()
-            var w14: UInt64 = 0
             for k in 0..<8 {
-                let word = mask.load(fromByteOffset: k &* 8, as: UInt64.self)
-                let m = SIMD2(repeating: word)
+                let m = SIMD2(repeating: mask.load(fromByteOffset: k &* 8, as: UInt64.self))
                 let entry = group + k &* (entryWords &* 8)
                 v0 |= entry.loadUnaligned(fromByteOffset: 0, as: SIMD2<UInt64>.self) & m
                 v1 |= entry.loadUnaligned(fromByteOffset: 16, as: SIMD2<UInt64>.self) & m
@@ -173,13 +170,11 @@ extension BasePointTable {
                 v3 |= entry.loadUnaligned(fromByteOffset: 48, as: SIMD2<UInt64>.self) & m
                 v4 |= entry.loadUnaligned(fromByteOffset: 64, as: SIMD2<UInt64>.self) & m
                 v5 |= entry.loadUnaligned(fromByteOffset: 80, as: SIMD2<UInt64>.self) & m
-                v6 |= entry.loadUnaligned(fromByteOffset: 96, as: SIMD2<UInt64>.self) & m
-                w14 |= entry.loadUnaligned(fromByteOffset: 112, as: UInt64.self) & word
             }
             var entry = AffineNielsPoint(
-                yPlusX: FieldElement(v0[0], v0[1], v1[0], v1[1], v2[0]),
-                yMinusX: FieldElement(v2[1], v3[0], v3[1], v4[0], v4[1]),
-                xy2d: FieldElement(v5[0], v5[1], v6[0], v6[1], w14))
+                yPlusX: FieldElement(v0[0], v0[1], v1[0], v1[1]),
+                yMinusX: FieldElement(v2[0], v2[1], v3[0], v3[1]),
+                xy2d: FieldElement(v4[0], v4[1], v5[0], v5[1]))
             entry.assign(entry.negated, where: mask.load(fromByteOffset: 72, as: UInt64.self))
             return entry
         }

@@ -20,10 +20,10 @@ struct EdwardsPoint: Sendable {
     /// The base point B of RFC 8032, (x, 4/5) with x even.
     @inline(__always) static var base: EdwardsPoint {
         EdwardsPoint(
-            x: FieldElement(0x62d608f25d51a, 0x412a4b4f6592a, 0x75b7171a4b31d, 0x1ff60527118fe, 0x216936d3cd6e5),
-            y: FieldElement(0x6666666666658, 0x4cccccccccccc, 0x1999999999999, 0x3333333333333, 0x6666666666666),
+            x: FieldElement(0xc956_2d60_8f25_d51a, 0x692c_c760_9525_a7b2, 0xc0a4_e231_fdd6_dc5c, 0x2169_36d3_cd6e_53fe),
+            y: FieldElement(0x6666_6666_6666_6658, 0x6666_6666_6666_6666, 0x6666_6666_6666_6666, 0x6666_6666_6666_6666),
             z: .one,
-            t: FieldElement(0x68ab3a5b7dda3, 0x00eea2a5eadbb, 0x2af8df483c27e, 0x332b375274732, 0x67875f0fd78b7))
+            t: FieldElement(0x6dde_8ab3_a5b7_dda3, 0x20f0_9f80_7751_52f5, 0x66ea_4e8e_64ab_e37d, 0x6787_5f0f_d78b_7665))
     }
 
     @inline(__always)
