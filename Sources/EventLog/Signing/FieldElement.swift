@@ -190,16 +190,6 @@ extension FieldElement {
         return square + square
     }
 
-    /// self^(2^count), by `count` squarings; `count` is a public constant.
-    @inline(__always)
-    func squared(times count: Int) -> FieldElement {
-        var x = self
-        for _ in 0..<count {
-            x = x.squared()
-        }
-        return x
-    }
-
     @inline(__always)
     private static func wide(_ a: UInt64) -> UInt128 {
         UInt128(truncatingIfNeeded: a)
@@ -250,45 +240,6 @@ extension FieldElement {
         let x2 = low(t)
         t = wide(s3) &+ (t &>> 64)
         return FieldElement(x0 &+ high(t) &* 38, x1, x2, low(t))
-    }
-}
-
-// Exponentiation, with the addition chain of ref10 and curve25519-dalek: 254
-// squarings and 11 or 12 multiplications, the same sequence for every input.
-extension FieldElement {
-    /// (self^(2^250 - 1), self^11), the common prefix of both exponents below.
-    @inline(__always)
-    private func power22501() -> (FieldElement, FieldElement) {
-        let t0 = squared()  // 2
-        let t1 = t0.squared(times: 2)  // 8
-        let t2 = self * t1  // 9
-        let t3 = t0 * t2  // 11
-        let t4 = t3.squared()  // 22
-        let t5 = t2 * t4  // 2^5 - 1
-        let t7 = t5.squared(times: 5) * t5  // 2^10 - 1
-        let t9 = t7.squared(times: 10) * t7  // 2^20 - 1
-        let t11 = t9.squared(times: 20) * t9  // 2^40 - 1
-        let t13 = t11.squared(times: 10) * t7  // 2^50 - 1
-        let t15 = t13.squared(times: 50) * t13  // 2^100 - 1
-        let t17 = t15.squared(times: 100) * t15  // 2^200 - 1
-        let t19 = t17.squared(times: 50) * t13  // 2^250 - 1
-        return (t19, t3)
-    }
-
-    /// self^(p - 2), which is 1/self for nonzero self (and 0 for 0).
-    ///
-    /// Kept out of line, and so checked on its own by `Scripts/check-constant-time`:
-    /// signing inverts secret-derived Z coordinates.
-    @inline(never)
-    func inverse() -> FieldElement {
-        let (t19, t3) = power22501()
-        return t19.squared(times: 5) * t3  // 2^255 - 21
-    }
-
-    /// self^((p - 5) / 8), the heart of a square root modulo p.
-    func power2523() -> FieldElement {
-        let (t19, _) = power22501()
-        return self * t19.squared(times: 2)  // 2^252 - 3
     }
 }
 
