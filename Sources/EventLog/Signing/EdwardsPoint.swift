@@ -116,15 +116,12 @@ extension EdwardsPoint {
         let v7 = v3.squared() * v
         var x = u * v3 * (u * v7).power2523()
         let vxx = v * x.squared()
-        if vxx == u {
-            // x is a root.
-        } else if vxx == u.negated {
+        if !(vxx == u) {
+            // Then x is a root of -u/v, and x sqrt(-1) one of u/v; or there is none.
+            guard vxx == u.negated else { return nil }
             x = x * .sqrtMinusOne
-        } else {
-            return nil
         }
-        let isZero = x == .zero
-        if isZero && sign == 1 { return nil }
+        if x == .zero && sign == 1 { return nil }
         if x.isNegative != sign {
             x = x.negated
         }

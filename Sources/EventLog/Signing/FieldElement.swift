@@ -10,9 +10,10 @@
 /// serves secret and public data. (The trapping `+` and `*` would add a branch
 /// per operation.)
 ///
-/// Four full words rather than five 51-bit limbs: measured on x86-64 the
-/// products need about a third fewer instructions, because sixteen partial
-/// products replace twenty-five and the compiler spills far fewer of them.
+/// Four full words rather than five 51-bit limbs: measured on x86-64 a product
+/// takes about 165 instructions instead of 230, because sixteen partial products
+/// replace twenty-five and the compiler spills far fewer of them. (Exponentiation
+/// still uses limbs: see `FieldElement+Exponentiation.swift`.)
 struct FieldElement: Sendable {
     var w0: UInt64
     var w1: UInt64
@@ -63,8 +64,9 @@ extension FieldElement {
         return folded(s0, s1, s2, low(t), carry: high(t))
     }
 
-    /// a - b: a borrow out of the top word means 2^256 too much was taken
-    /// away, which is given back as 38; that can borrow once more, never twice.
+    /// a - b: a borrow out of the top word means the wrapped difference is
+    /// 2^256 too large, which is taken off again as 38; that can borrow once
+    /// more (the difference was below 38), never twice.
     @inline(__always)
     static func - (a: FieldElement, b: FieldElement) -> FieldElement {
         var t = wide(a.w0) &- wide(b.w0)
@@ -260,7 +262,7 @@ extension FieldElement {
     /// top bit ignored), else nil. For public data only: it branches on the value.
     static func decodeCanonical(_ bytes: UnsafeRawPointer) -> FieldElement? {
         let element = FieldElement(bytes: bytes)
-        let canonical = element.encoded
+        let canonical = element.canonical
         let same = canonical.w0 == element.w0 && canonical.w1 == element.w1
             && canonical.w2 == element.w2 && canonical.w3 == element.w3
         return same ? element : nil
@@ -269,7 +271,7 @@ extension FieldElement {
     /// Writes the canonical encoding, the value fully reduced below p, as 32 little-endian bytes.
     @inline(__always)
     func encode(into output: UnsafeMutableRawPointer) {
-        let canonical = encoded
+        let canonical = self.canonical
         output.storeBytes(of: canonical.w0.littleEndian, toByteOffset: 0, as: UInt64.self)
         output.storeBytes(of: canonical.w1.littleEndian, toByteOffset: 8, as: UInt64.self)
         output.storeBytes(of: canonical.w2.littleEndian, toByteOffset: 16, as: UInt64.self)
@@ -278,7 +280,7 @@ extension FieldElement {
 
     /// The canonical representative, below p.
     @inline(__always)
-    var encoded: FieldElement {
+    var canonical: FieldElement {
         // Fold bit 255 back in as 19: the value is then below 2^255 + 19.
         var t = Self.wide(w0) &+ Self.product(w3 &>> 63, 19)
         var v0 = Self.low(t)
@@ -306,12 +308,12 @@ extension FieldElement {
     /// 1 if the canonical value is odd ("negative" in RFC 8032's terms), else 0.
     @inline(__always)
     var isNegative: UInt64 {
-        encoded.w0 & 1
+        canonical.w0 & 1
     }
 
     /// Whether two elements are equal modulo p. Variable time: for public data only.
     static func == (a: FieldElement, b: FieldElement) -> Bool {
-        let x = a.encoded, y = b.encoded
+        let x = a.canonical, y = b.canonical
         return x.w0 == y.w0 && x.w1 == y.w1 && x.w2 == y.w2 && x.w3 == y.w3
     }
 
