@@ -3,6 +3,9 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
+import Foundation
+import Synchronization
 
 /// Reads one origin's log event by event, on demand, from a byte offset: memory stays one chunk, whatever the log's size.
 ///
@@ -12,6 +15,11 @@ public final class LogCursor {
     let path: String
     let displayPath: String
     private let fd: Int32
+    /// With prefetching, another thread parses ahead and this cursor hands out its batches.
+    private let prefetch: Prefetch?
+    private var batch: [LogMerger.Located] = []
+    private var batchIndex = 0
+    private var batchEnded = false
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
@@ -23,10 +31,13 @@ public final class LogCursor {
     /// Line number of the last event returned, counted from the starting offset's line (1-based when starting at 0).
     public private(set) var lineNumber: Int
 
-    init(origin: String, path: String, displayPath: String, offset: Int, firstLineNumber: Int) throws(EventLogError) {
+    init(
+        origin: String, path: String, displayPath: String, offset: Int, firstLineNumber: Int, prefetching: Bool = false
+    ) throws(EventLogError) {
         self.origin = origin
         self.path = path
         self.displayPath = displayPath
+        self.prefetch = prefetching ? Prefetch() : nil
         self.fd = try FileIO.open(path, O_RDONLY)
         self.offset = offset
         self.lineNumber = firstLineNumber - 1
@@ -37,10 +48,14 @@ public final class LogCursor {
         }
     }
 
-    deinit { close(fd) }
+    deinit {
+        close(fd)
+        prefetch?.cancel()
+    }
 
     /// The next complete event, or nil at the end of the log.
     public func next() throws(EventLogError) -> Event? {
+        if let prefetch { return try nextPrefetched(prefetch) }
         while true {
             if let newline = findNewline() {
                 let event: Event
@@ -60,6 +75,25 @@ public final class LogCursor {
             if atEndOfFile { return nil }
             try fill()
         }
+    }
+
+    private func nextPrefetched(_ prefetch: Prefetch) throws(EventLogError) -> Event? {
+        if batchIndex == batch.count {
+            if batchEnded { return nil }
+            if !prefetch.started { prefetch.start(origin: origin, path: path, displayPath: displayPath, offset: offset) }
+            let next = prefetch.take()
+            if let error = next.error { throw error }
+            batch = next.items
+            batchIndex = 0
+            batchEnded = next.end
+            if batch.isEmpty { return nil }
+        }
+        let located = batch[batchIndex]
+        batchIndex += 1
+        lastLineStart = located.lineStart
+        offset = located.offsetAfter
+        lineNumber += 1
+        return located.event
     }
 
     private func findNewline() -> Int? {
@@ -91,12 +125,79 @@ public final class LogCursor {
     }
 }
 
+/// Parsing ahead on another thread, so that reading the log and folding it use both cores.
+///
+/// The parsing thread makes its own sequential cursor and hands over batches of events through
+/// a queue at most two batches deep, so memory stays bounded.
+final class Prefetch: Sendable {
+    struct Batch: Sendable {
+        var items: [LogMerger.Located]
+        var error: EventLogError?
+        var end: Bool
+    }
+
+    static let batchSize = 2048
+    private let queue = Mutex<(batches: [Batch], started: Bool)>(([], false))
+    private let ready = DispatchSemaphore(value: 0)
+    private let room = DispatchSemaphore(value: 2)
+    private let cancelled = Atomic<Bool>(false)
+
+    var started: Bool { queue.withLock { $0.started } }
+
+    func start(origin: String, path: String, displayPath: String, offset: Int) {
+        queue.withLock { $0.started = true }
+        Thread { [self] in
+            do {
+                let cursor = try LogCursor(origin: origin, path: path, displayPath: displayPath, offset: offset, firstLineNumber: 1)
+                while true {
+                    room.wait()
+                    if cancelled.load(ordering: .relaxed) { return }
+                    var items: [LogMerger.Located] = []
+                    items.reserveCapacity(Self.batchSize)
+                    var end = false
+                    while items.count < Self.batchSize {
+                        guard let event = try cursor.next() else {
+                            end = true
+                            break
+                        }
+                        items.append(LogMerger.Located(event: event, lineStart: cursor.lastLineStart, offsetAfter: cursor.offset))
+                    }
+                    put(Batch(items: items, error: nil, end: end))
+                    if end { return }
+                }
+            } catch let error as EventLogError {
+                put(Batch(items: [], error: error, end: true))
+            } catch {
+                put(Batch(items: [], error: .io(path: path, operation: "read", code: EIO), end: true))
+            }
+        }.start()
+    }
+
+    private func put(_ batch: Batch) {
+        queue.withLock { $0.batches.append(batch) }
+        ready.signal()
+    }
+
+    func take() -> Batch {
+        ready.wait()
+        let batch = queue.withLock { $0.batches.removeFirst() }
+        room.signal()
+        return batch
+    }
+
+    func cancel() {
+        cancelled.store(true, ordering: .relaxed)
+        room.signal()
+    }
+}
+
 extension Replica {
     /// A cursor over one origin's log from a byte offset (0: the start; line numbers are then right).
-    public func cursor(origin: String, offset: Int = 0) throws(EventLogError) -> LogCursor {
+    /// With `prefetching`, another thread parses ahead.
+    public func cursor(origin: String, offset: Int = 0, prefetching: Bool = false) throws(EventLogError) -> LogCursor {
         try LogCursor(
             origin: origin, path: logPath(origin), displayPath: displayPath(origin: origin), offset: offset,
-            firstLineNumber: 1)
+            firstLineNumber: 1, prefetching: prefetching)
     }
 }
 
@@ -107,7 +208,7 @@ extension Replica {
 public final class LogMerger {
     private var cursors: [LogCursor]
     /// Where an event's line lies in its origin's file.
-    public struct Located {
+    public struct Located: Sendable {
         public var event: Event
         public var lineStart: Int
         public var offsetAfter: Int

@@ -3,14 +3,15 @@ import EventLog
 extension EventCatalogue {
     /// Checks that an event's data has the form its type requires: known type, known members, required members present, each of the right kind.
     public static func checkForm(type name: String, data: JSONObject) throws(RuleViolation) {
-        guard let type = type(named: name) else {
+        guard let type = type(named: name), let kinds = memberKinds[name] else {
             throw RuleViolation("unknown-type", "unknown event type '\(name)'; see 'koers record --help' for the catalogue")
         }
-        let members = type.members + commonMembers
         for (memberName, value) in data.members {
-            guard let member = members.first(where: { $0.name == memberName }) else {
-                throw RuleViolation("form", "data.\(memberName): is not a member of \(name) (allowed: \(members.map(\.name).joined(separator: ", ")))")
+            guard let kind = kinds[memberName] else {
+                let allowed = (type.members + commonMembers).map(\.name).joined(separator: ", ")
+                throw RuleViolation("form", "data.\(memberName): is not a member of \(name) (allowed: \(allowed))")
             }
+            let member = Member(name: memberName, kind: kind, required: false, help: "")
             if let problem = check(value, member.kind) {
                 throw RuleViolation("form", "data.\(memberName): \(problem)")
             }
@@ -19,6 +20,11 @@ extension EventCatalogue {
             throw RuleViolation("form", "data.\(member.name): is required for \(name)")
         }
     }
+
+    /// Per type, its members' kinds (common members included), for the check every event goes through.
+    static let memberKinds: [String: [String: Kind]] = Dictionary(uniqueKeysWithValues: types.map { type in
+        (type.name, Dictionary(uniqueKeysWithValues: (type.members + commonMembers).map { ($0.name, $0.kind) }))
+    })
 
     /// What is wrong with a value for a kind, or nil.
     static func check(_ value: JSONValue, _ kind: Kind) -> String? {

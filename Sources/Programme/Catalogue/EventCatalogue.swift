@@ -165,8 +165,10 @@ public enum EventCatalogue {
     ]
 
     public static func type(named name: String) -> EventType? {
-        types.first { $0.name == name }
+        typesByName[name]
     }
+
+    static let typesByName: [String: EventType] = Dictionary(uniqueKeysWithValues: types.map { ($0.name, $0) })
 
     /// The threshold above which a subsidy application needs an adopted BO decision: EUR 150,000.
     public static let subsidyDecisionThresholdCents: Int64 = 15_000_000

@@ -70,6 +70,12 @@ extension ProgrammeState {
         recordHistory(event, ref)
     }
 
+    private static func historyEntry(_ event: Event, _ ref: EventRef) -> HistoryEntry {
+        var changes = event.data
+        for common in EventCatalogue.commonMembers { changes[common.name] = nil }
+        return HistoryEntry(ref: ref, changes: changes, source: event.data["source"])
+    }
+
     /// The first 32 hex digits of a hash as two words.
     static func hashWords(_ hash: String) -> (UInt64, UInt64) {
         let utf8 = Array(hash.utf8.prefix(32))
@@ -93,16 +99,10 @@ extension ProgrammeState {
         }
         named += event.data["projects"]?.arrayValue?.compactMap(\.stringValue) ?? []
         guard !named.isEmpty else { return }
-        var seen: Set<String> = []
-        for id in named where seen.insert(id).inserted && projects[id] != nil {
-            projects[id]!.historyCount += 1
-            let words = Self.hashWords(event.hash)
-            projects[id]!.historySum = (projects[id]!.historySum.0 &+ words.0, projects[id]!.historySum.1 &+ words.1)
-            if trackedHistories.contains(id) {
-                var changes = event.data
-                for common in EventCatalogue.commonMembers { changes[common.name] = nil }
-                projects[id]!.history.append(HistoryEntry(ref: ref, changes: changes, source: event.data["source"]))
-            }
+        let words = Self.hashWords(event.hash)
+        for (index, id) in named.enumerated() where !named[..<index].contains(id) {
+            let entry: HistoryEntry? = trackedHistories.contains(id) ? Self.historyEntry(event, ref) : nil
+            projects[id]?.addToHistory(words, entry)
         }
     }
 }

@@ -34,6 +34,12 @@ public struct ProgrammeState: Sendable {
         public var historyCount = 0
         public var historySum: (UInt64, UInt64) = (0, 0)
 
+        mutating func addToHistory(_ words: (UInt64, UInt64), _ entry: HistoryEntry?) {
+            historyCount += 1
+            historySum = (historySum.0 &+ words.0, historySum.1 &+ words.1)
+            if let entry { history.append(entry) }
+        }
+
         /// The sum as 32 hex digits.
         public var historyDigest: String {
             func hex(_ word: UInt64) -> String {

@@ -86,7 +86,7 @@ public enum ProgrammeHistory {
     ) throws {
         var cursors: [LogCursor] = []
         for origin in try replica.origins() {
-            cursors.append(try replica.cursor(origin: origin, offset: position?.offsets[origin]?.after ?? 0))
+            cursors.append(try replica.cursor(origin: origin, offset: position?.offsets[origin]?.after ?? 0, prefetching: true))
         }
         let merger = try LogMerger(cursors)
         while let located = try merger.next() {
