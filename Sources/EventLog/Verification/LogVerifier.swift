@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// Checks the integrity of a whole replica: every line, hash, `prev` link, `seq` step and clock.
 ///
 /// Per origin it checks that `seq` runs 1, 2, 3 …, that `prev` is the hash of the event before,
@@ -38,6 +41,34 @@ public enum LogVerifier {
         var seq: UInt64
     }
 
+    static let blockSize = 4096
+
+    /// One line read as an event, with the hash its content gives.
+    struct Parsed: Sendable {
+        var event: Result<Event, EnvelopeError>
+        var computedHash: String
+    }
+
+    /// Parses and hashes a block of lines on two threads; the results keep the lines' order.
+    static func parseAndHash(_ block: [(line: [UInt8], number: Int)]) -> [Parsed] {
+        let half = (block.count + 1) / 2
+        let parts = Mutex<[[Parsed]]>([[], []])
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            var local: [Parsed] = []
+            for index in (part == 0 ? 0..<half : half..<block.count) {
+                do throws(EnvelopeError) {
+                    let event = try Event.parse(line: block[index].line)
+                    local.append(Parsed(event: .success(event), computedHash: event.computedHash))
+                } catch {
+                    local.append(Parsed(event: .failure(error), computedHash: ""))
+                }
+            }
+            parts.withLock { $0[part] = local }
+        }
+        let results = parts.withLock { $0[0] + $0[1] }
+        return results
+    }
+
     public static func verify(_ replica: Replica, maxProblems: Int = 100) throws -> Report {
         var report = Report()
         var timestamps: [String: [HybridTimestamp]] = [:]
@@ -51,14 +82,19 @@ public enum LogVerifier {
             var previous: Event?
             var hlcs: [HybridTimestamp] = []
             var broken = false
-            let tail = try LogFile.forEachLine(replica.logPath(origin)) { line, number in
+            // Parsing and hashing, the costly part, run on both cores a block of lines at a time;
+            // the checks that link each event to the one before run in order.
+            func check(_ parsed: Parsed, _ number: Int) {
                 report.events += 1
                 guard !broken else { return }
                 let event: Event
-                do throws(EnvelopeError) { event = try Event.parse(line: line) } catch {
+                switch parsed.event {
+                case .failure(let error):
                     note(Problem(file: file, line: number, event: nil, message: error.description))
                     broken = true
                     return
+                case .success(let parsedEvent):
+                    event = parsedEvent
                 }
                 let name = "\(event.origin):\(event.seq)"
                 func problem(_ message: String) { note(Problem(file: file, line: number, event: name, message: message)) }
@@ -73,7 +109,7 @@ public enum LogVerifier {
                     broken = true
                     return
                 }
-                let computed = event.computedHash
+                let computed = parsed.computedHash
                 if computed != event.hash { problem("hash is \(event.hash) but the content hashes to \(computed)") }
                 if event.prev != previous?.hash {
                     problem("prev is \(event.prev ?? "null") but the previous event's hash is \(previous?.hash ?? "none")")
@@ -96,6 +132,15 @@ public enum LogVerifier {
                 hlcs.append(event.hlc)
                 previous = event
             }
+            var block: [(line: [UInt8], number: Int)] = []
+            let tail = try LogFile.forEachLine(replica.logPath(origin)) { line, number in
+                block.append((Array(line), number))
+                if block.count == blockSize {
+                    for (parsed, number) in zip(parseAndHash(block), block.map(\.number)) { check(parsed, number) }
+                    block.removeAll(keepingCapacity: true)
+                }
+            }
+            for (parsed, number) in zip(parseAndHash(block), block.map(\.number)) { check(parsed, number) }
             if tail.partialBytes > 0 { report.partialTails.append(file) }
             timestamps[origin] = hlcs
         }
