@@ -8,6 +8,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
     case io(path: String, operation: String, code: Int32)
     /// A line of a log or input file that is not a valid event.
     case badLine(file: String, line: Int, error: EnvelopeError)
+    /// The last line of a log, read from the end without counting lines, is not a valid event.
+    case badLastLine(file: String, error: EnvelopeError)
     /// An event that does not continue its origin's chain where it would be appended.
     case doesNotFollow(origin: String, seq: UInt64, problem: String)
     case wallClock(String)
@@ -21,6 +23,7 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidIdentifier(let field, let value): "\(field) '\(value)' is not an identifier: use lowercase letters, digits and '-' (at most 64, starting with a letter or digit)"
         case .io(let path, let operation, let code): "cannot \(operation) '\(path)': \(systemErrorMessage(code))"
         case .badLine(let file, let line, let error): "\(file):\(line): \(error)"
+        case .badLastLine(let file, let error): "\(file): last line: \(error) (run 'koers verify' for the line number)"
         case .doesNotFollow(let origin, let seq, let problem): "event \(origin):\(seq) \(problem)"
         case .wallClock(let message): message
         }

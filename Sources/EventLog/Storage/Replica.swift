@@ -119,7 +119,7 @@ public struct Replica: Sendable {
             guard let line = try LogFile.lastLine(logPath(origin)).line else { continue }
             let event: Event
             do throws(EnvelopeError) { event = try Event.parse(line: line) } catch {
-                throw .badLine(file: displayPath(origin: origin), line: 0, error: error)
+                throw .badLastLine(file: displayPath(origin: origin), error: error)
             }
             heads[origin] = Head(event)
         }
