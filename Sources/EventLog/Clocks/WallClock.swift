@@ -20,7 +20,7 @@ public enum WallClock {
     }
 
     /// Milliseconds since the epoch of "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SSZ" or "YYYY-MM-DDTHH:MM:SS.fZ" with 1 to 3 fraction digits.
-    static func parseInstant(_ text: String) -> Int64? {
+    public static func parseInstant(_ text: String) -> Int64? {
         CivilTime.withUTF8(text) { bytes in
             if bytes.count == 10 {
                 return CivilTime.parseDate(bytes).map { $0 * CivilTime.millisPerDay }

@@ -38,9 +38,15 @@ public final class LogCursor {
         self.path = path
         self.displayPath = displayPath
         self.prefetch = prefetching ? Prefetch() : nil
-        self.fd = try FileIO.open(path, O_RDONLY)
         self.offset = offset
         self.lineNumber = firstLineNumber - 1
+        // A prefetching cursor reads nothing itself: its parsing thread has a cursor of its own.
+        guard !prefetching else {
+            fd = -1
+            buffer = []
+            return
+        }
+        self.fd = try FileIO.open(path, O_RDONLY)
         self.buffer = [UInt8](repeating: 0, count: 1 << 18)
         if lseek(fd, off_t(offset), SEEK_SET) < 0 {
             close(fd)
@@ -49,7 +55,7 @@ public final class LogCursor {
     }
 
     deinit {
-        close(fd)
+        if fd >= 0 { close(fd) }
         prefetch?.cancel()
     }
 

@@ -33,11 +33,8 @@ public struct Cut: Sendable, Equatable {
 
     /// Parses a `--known-at` value: an instant `2025-04-20T10:00:00Z` (or with milliseconds), or a date meaning the end of that day (UTC).
     public static func parseInstant(_ text: String) -> Int64? {
-        if let date = LocalDate(parsing: text) {
-            guard let start = try? WallClock.nowMillis(environment: ["KOERS_NOW": date.description]) else { return nil }
-            return start + 86_400_000 - 1
-        }
-        return try? WallClock.nowMillis(environment: ["KOERS_NOW": text])
+        guard let millis = WallClock.parseInstant(text) else { return nil }
+        return LocalDate(parsing: text) != nil ? millis + 86_400_000 - 1 : millis
     }
 }
 
