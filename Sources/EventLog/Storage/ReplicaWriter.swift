@@ -98,14 +98,7 @@ public final class ReplicaWriter {
         }
         let lines = knownLines ?? events.map(\.line)
         if events.count > 1 {
-            var journal: [UInt8] = []
-            journal.reserveCapacity(lines.reduce(0) { $0 + $1.count + 1 } + 32)
-            for line in lines {
-                journal += line
-                journal.append(0x0A)
-            }
-            journal += Self.commitLine(count: events.count)
-            try FileIO.writeNewFile(replica.batchPath, journal, directory: replica.directory)
+            try writeJournal(lines)
             try appendToLogs(events, lines: lines)
             if unlink(replica.batchPath) != 0 {
                 throw .io(path: replica.batchPath, operation: "remove", code: errno)
@@ -122,13 +115,12 @@ public final class ReplicaWriter {
     }
 
     /// Appends to each origin's log in one write and one fsync per origin; a failed write is cut back to where it began.
-    func appendToLogs(_ events: [Event], lines eventLines: [[UInt8]]) throws(EventLogError) {
+    func appendToLogs(_ events: [Event], lines: [[UInt8]]) throws(EventLogError) {
         var order: [String] = []
-        var lines: [String: [UInt8]] = [:]
-        for (event, line) in zip(events, eventLines) {
-            if lines[event.origin] == nil { order.append(event.origin) }
-            lines[event.origin, default: []].append(contentsOf: line)
-            lines[event.origin]!.append(0x0A)
+        var linesOf: [String: [Int]] = [:]
+        for (index, event) in events.enumerated() {
+            if linesOf[event.origin] == nil { order.append(event.origin) }
+            linesOf[event.origin, default: []].append(index)
         }
         var newFiles = false
         for origin in order {
@@ -138,7 +130,7 @@ public final class ReplicaWriter {
             defer { close(fd) }
             let start = try FileIO.size(fd, path: path)
             do {
-                try FileIO.writeAll(fd, lines[origin]!, path: path)
+                try Self.writeLines(linesOf[origin]!.lazy.map { lines[$0] }, to: fd, path: path)
                 try FileIO.sync(fd, path: path)
             } catch {
                 _ = ftruncate(fd, off_t(start))
@@ -147,6 +139,39 @@ public final class ReplicaWriter {
             newFiles = newFiles || !existed
         }
         if newFiles { try FileIO.syncDirectory(replica.logDirectory) }
+    }
+
+    /// Writes the batch journal whole and durably: the lines, then the commit line, under a temporary name renamed into place.
+    private func writeJournal(_ lines: [[UInt8]]) throws(EventLogError) {
+        let temporary = replica.batchPath + ".tmp"
+        let fd = try FileIO.open(temporary, O_WRONLY | O_CREAT | O_TRUNC)
+        do {
+            try Self.writeLines(lines, to: fd, path: temporary)
+            try FileIO.writeAll(fd, Self.commitLine(count: lines.count), path: temporary)
+            try FileIO.sync(fd, path: temporary)
+        } catch {
+            close(fd)
+            throw error
+        }
+        close(fd)
+        if rename(temporary, replica.batchPath) != 0 { throw .io(path: replica.batchPath, operation: "rename", code: errno) }
+        try FileIO.syncDirectory(replica.directory)
+    }
+
+    /// Writes lines, each followed by a newline, through a buffer of 1 MiB, so a large batch is never copied whole.
+    private static func writeLines<Lines: Sequence>(_ lines: Lines, to fd: Int32, path: String) throws(EventLogError)
+    where Lines.Element == [UInt8] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 20)
+        for line in lines {
+            if buffer.count + line.count + 1 > 1 << 20 && !buffer.isEmpty {
+                try FileIO.writeAll(fd, buffer, path: path)
+                buffer.removeAll(keepingCapacity: true)
+            }
+            buffer.append(contentsOf: line)
+            buffer.append(0x0A)
+        }
+        if !buffer.isEmpty { try FileIO.writeAll(fd, buffer, path: path) }
     }
 }
 
