@@ -3,15 +3,19 @@ import Programme
 
 /// Recording new events of this replica: the rules are checked against the current state before anything is written.
 enum Recording {
-    /// One event to record and where it came from, for messages (`file:line`, or nil for the command line).
+    /// One event to record and the line it came from, for messages (nil for the command line).
     struct Item {
         var draft: EventDraft
-        var origin: String?
+        var line: Int?
     }
 
     /// Authors the items as this replica's events, checks each against the state (each seeing those before it),
     /// and appends them in one durable batch; if any breaks a rule, nothing is written and every violation is reported.
-    static func record(_ items: [Item], into replica: Replica, _ context: CommandContext) throws -> [Event] {
+    static func record(_ items: [Item], into replica: Replica, _ context: CommandContext, file: String? = nil) throws -> [Event] {
+        func message(_ item: Item, _ text: String) -> String {
+            if let file, let line = item.line { return "\(file):\(line): error: \(text)" }
+            return "error: \(text)"
+        }
         let wall = try context.wallMillis()
         let owner = replica.identity.owner
         var drafts: [EventDraft] = []
@@ -19,7 +23,7 @@ enum Recording {
         for item in items {
             var draft = item.draft
             if let claimed = draft.data["recordedBy"], claimed != .string(owner) {
-                errors.append(message(item.origin, "data.recordedBy: \(claimed.canonicalString) is not this replica's owner '\(owner)' [rule: authorisation]"))
+                errors.append(message(item, "data.recordedBy: \(claimed.canonicalString) is not this replica's owner '\(owner)' [rule: authorisation]"))
             }
             draft.data["recordedBy"] = .string(owner)
             drafts.append(draft)
@@ -31,7 +35,7 @@ enum Recording {
             let (events, lines) = writer.authorWithLines(drafts, wallMillis: wall)
             for (event, item) in zip(events, items) {
                 if let violation = state.apply(event) {
-                    errors.append(message(item.origin, "\(event.type): \(violation)"))
+                    errors.append(message(item, "\(event.type): \(violation)"))
                     if errors.count >= 20 { break }
                 }
             }
@@ -41,7 +45,4 @@ enum Recording {
         }
     }
 
-    private static func message(_ origin: String?, _ text: String) -> String {
-        origin.map { "\($0): error: \(text)" } ?? "error: \(text)"
-    }
 }

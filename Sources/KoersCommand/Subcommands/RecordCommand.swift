@@ -79,7 +79,7 @@ enum RecordCommand: Subcommand {
             effective = try today(context)
         }
         let draft = EventDraft(type: typeName, effective: effective, data: data)
-        let event = try Recording.record([.init(draft: draft, origin: nil)], into: replica, context)[0]
+        let event = try Recording.record([.init(draft: draft, line: nil)], into: replica, context)[0]
         if arguments.flag("json") {
             context.console.out(String(decoding: event.line, as: UTF8.self) + "\n")
         } else {
