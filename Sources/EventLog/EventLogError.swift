@@ -13,6 +13,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An event that does not continue its origin's chain where it would be appended.
     case doesNotFollow(origin: String, seq: UInt64, problem: String)
     case wallClock(String)
+    /// A replica made before replicas had keys.
+    case noKey(path: String)
 
     public var description: String {
         switch self {
@@ -26,6 +28,7 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
         case .badLastLine(let file, let error): "\(file): last line: \(error) (run 'koers verify' for the line number)"
         case .doesNotFollow(let origin, let seq, let problem): "event \(origin):\(seq) \(problem)"
         case .wallClock(let message): message
+        case .noKey(let path): "'\(path)' has no key pair (it was made before replicas had keys)"
         }
     }
 }

@@ -11,6 +11,7 @@ import Darwin
 /// - `log/ORIGIN.jsonl`: the events of one origin, one canonical JSON object a line, in `seq` order
 /// - `log/ORIGIN.quarantine`: torn last lines set aside after a crash (evidence, never read as events)
 /// - `batch.pending`: a batch being appended, replayed or set aside on the next open
+/// - `key.secret`: the replica's Ed25519 secret seed (hex), mode 0600, never synced or bundled
 /// - `lock`: taken by the one writer
 /// - `cache/`: derived files, deletable at any time
 public struct Replica: Sendable {
@@ -71,6 +72,7 @@ public struct Replica: Sendable {
             ("format", .integer(formatVersion)), ("replica", .string(replica)), ("owner", .string(owner)),
         ])
         try FileIO.writeNewFile(made.identityPath, JSONValue.object(object).canonicalBytes + [0x0A], directory: directory)
+        try made.createKey()
         return made
     }
 

@@ -192,6 +192,7 @@ import TestSupport
         let commands = [
             "init", "status", "record", "import", "log", "verify", "owners", "themes", "projects", "project", "decisions",
             "partners", "participation", "budget", "subsidies", "indicators", "conflicts", "problems", "digest",
+            "sync", "serve", "bundle", "remote", "key",
         ]
         for command in commands {
             let help = Koers.inProcess([command, "--help"])
