@@ -48,7 +48,3 @@ package final class Console: Sendable {
     }
 }
 
-/// `read(2)`, named apart from Swift's own `read` methods.
-func readBytes(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    read(fd, buffer, count)
-}

@@ -22,7 +22,7 @@ enum ImportCommand: Subcommand {
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
         let path = arguments.positional("FILE")!
         let replica = try context.openReplica(arguments)
-        let bytes = path == "-" ? readStandardInput() : try FileIO.readAll(path)
+        let bytes = try FileIO.readAll(path == "-" ? "/dev/stdin" : path)
         let shownPath = path == "-" ? "<stdin>" : path
         let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
         var items: [Recording.Item] = []
@@ -103,15 +103,5 @@ enum ImportCommand: Subcommand {
         }
         guard let data = object["data"]?.objectValue else { throw EnvelopeError(field: "data", problem: "is missing or not an object") }
         return EventDraft(type: type, effective: effective, data: data)
-    }
-
-    private static func readStandardInput() -> [UInt8] {
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { readBytes(0, $0.baseAddress!, $0.count) }
-            if count <= 0 { return result }
-            result.append(contentsOf: chunk[0..<count])
-        }
     }
 }

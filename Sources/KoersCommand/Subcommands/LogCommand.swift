@@ -14,17 +14,15 @@ enum LogCommand: Subcommand {
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
         let replica = try context.openReplica(arguments)
-        var events: [Event]
+        var origins = try replica.origins()
         if let origin = arguments.value("origin") {
             guard Identifier.isValid(origin) else { throw EventLogError.invalidIdentifier(field: "--origin", value: origin) }
-            events = try replica.events(origin: origin)
-        } else {
-            events = try replica.allEvents()
-            events.sort(by: Event.precedesInLogOrder)
+            origins = origins.filter { $0 == origin }
         }
+        // Each origin's log is already in the total order, so merging their heads lists everything in order.
+        let merger = try LogMerger(origins.map { try replica.cursor(origin: $0) })
         var text = ""
-        text.reserveCapacity(events.count * 160)
-        for event in events {
+        while let event = try merger.next()?.event {
             if arguments.flag("json") {
                 text += String(decoding: event.line, as: UTF8.self) + "\n"
             } else {

@@ -115,15 +115,8 @@ enum SyncCommand: Subcommand {
 
     /// Conflicts in which a received event is one of the sides: those are the ones this round brought.
     static func conflictsInvolving(_ report: SyncRound.Report, _ replica: Replica) throws -> Int {
-        let conflicts = ProgrammeViews.conflicts(try ProgrammeHistory.state(of: replica)).arrayValue ?? []
-        return conflicts.filter { conflict in
-            conflict.objectValue?["values"]?.arrayValue?.contains { value in
-                guard let name = value.objectValue?["event"]?.stringValue, let colon = name.lastIndex(of: ":"),
-                    let seq = UInt64(name[name.index(after: colon)...])
-                else { return false }
-                let origin = String(name[..<colon])
-                return seq > report.vectorBefore[origin]
-            } ?? false
+        try ProgrammeHistory.state(of: replica).conflicts.filter { conflict in
+            conflict.register.writes.contains { $0.ref.seq > report.vectorBefore[$0.ref.origin] }
         }.count
     }
 }

@@ -191,27 +191,7 @@ public enum ProgrammeViews {
 
     /// Every field whose concurrent writes disagree, with each competing value, who set it and when.
     public static func conflicts(_ state: ProgrammeState) -> JSONValue {
-        var found: [(thing: String, field: String, register: Register)] = []
-        for id in sortedKeys(state.projects) {
-            let project = state.projects[id]!
-            for field in sortedKeys(project.fields) where project.fields[field]!.isConflicted {
-                found.append(("project:\(id)", field, project.fields[field]!))
-            }
-        }
-        for project in sortedKeys(state.participation) {
-            for municipality in sortedKeys(state.participation[project]!) where state.participation[project]![municipality]!.isConflicted {
-                found.append(("participation:\(project):\(municipality)", "participating", state.participation[project]![municipality]!))
-            }
-        }
-        for id in sortedKeys(state.partners) {
-            for (key, register) in state.partners[id]!.links where register.isConflicted {
-                found.append(("partner:\(id):\(key.targetKind):\(key.target)", "role \(key.role)", register))
-            }
-        }
-        for key in state.indicators.keys.sorted(by: indicatorOrder) where state.indicators[key]!.isConflicted {
-            found.append(("indicator:\(key.project):\(key.indicator):\(key.period)\(key.municipality.map { ":" + $0 } ?? "")", "value", state.indicators[key]!))
-        }
-        found.sort { ($0.thing + " " + $0.field).bytesPrecede($1.thing + " " + $1.field) }
+        let found = state.conflicts
         return .array(found.map { conflict in
             .object([
                 ("thing", .string(conflict.thing)), ("field", .string(conflict.field)),
