@@ -72,7 +72,11 @@ extension Event {
                         hash = try Self.hash(&reader, name)
                     case "sig":
                         try once(sig, name)
-                        sig = try reader.readString()
+                        let text = try reader.readString()
+                        guard EventSignature(parsing: text) != nil else {
+                            throw EnvelopeError(field: name, problem: "is not 'ed25519:<public key, 64 hex digits>:<signature, 128 hex digits>'")
+                        }
+                        sig = text
                     default:
                         throw EnvelopeError(field: name, problem: "is not a member of an event")
                     }

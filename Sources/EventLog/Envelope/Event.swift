@@ -22,7 +22,7 @@ public struct Event: Sendable, Equatable {
     /// The `hash` of the previous event of the same origin; nil for `seq` 1.
     public var prev: String?
     public var hash: String
-    /// A signature over `hash`, outside the hash; reserved.
+    /// The signature over origin, seq and hash (outside the hash): `ed25519:<public key>:<signature>`; see `EventSignature`.
     public var sig: String?
 
     public init(
@@ -63,24 +63,27 @@ public struct Event: Sendable, Equatable {
         return event
     }
 
-    /// The event with its hash filled in, and its stored line, from one serialisation (the hash member is spliced into the hashed bytes).
-    public func sealedWithLine() -> (event: Event, line: [UInt8]) {
+    /// The event with its hash (and, given a key, its signature) filled in, and its stored line, from one
+    /// serialisation: the `hash` and `sig` members are spliced into the hashed bytes.
+    public func sealedWithLine(signedBy key: SigningKey? = nil) -> (event: Event, line: [UInt8]) {
         var event = self
-        event.sig = nil
-        var slot = 0
-        let hashed = event.canonicalBytes(includingHash: false, hashSlot: &slot)
+        var slots = (hash: 0, sig: 0)
+        let hashed = event.canonicalBytes(includingHash: false, slots: &slots)
         event.hash = SHA256.hexDigest(hashed)
-        guard sig == nil else {
-            event.sig = sig
-            return (event, event.line)
-        }
+        event.sig = key.map { $0.signature(origin: event.origin, seq: event.seq, hash: event.hash) }
         var line: [UInt8] = []
-        line.reserveCapacity(hashed.count + 76)
-        line.append(contentsOf: hashed[..<slot])
+        line.reserveCapacity(hashed.count + 76 + (event.sig == nil ? 0 : 210))
+        line.append(contentsOf: hashed[..<slots.hash])
         line.append(contentsOf: Array("\"hash\":\"".utf8))
         line.append(contentsOf: Array(event.hash.utf8))
         line.append(contentsOf: Array("\",".utf8))
-        line.append(contentsOf: hashed[slot...])
+        line.append(contentsOf: hashed[slots.hash..<slots.sig])
+        if let sig = event.sig {
+            line.append(contentsOf: Array("\"sig\":\"".utf8))
+            line.append(contentsOf: Array(sig.utf8))
+            line.append(contentsOf: Array("\",".utf8))
+        }
+        line.append(contentsOf: hashed[slots.sig...])
         return (event, line)
     }
 
@@ -91,12 +94,12 @@ public struct Event: Sendable, Equatable {
 
     // Members are written in RFC 8785 order, which for these ASCII names is plain byte order.
     private func canonicalBytes(includingHash: Bool) -> [UInt8] {
-        var slot = 0
-        return canonicalBytes(includingHash: includingHash, hashSlot: &slot)
+        var slots = (hash: 0, sig: 0)
+        return canonicalBytes(includingHash: includingHash, slots: &slots)
     }
 
-    /// `hashSlot` is set to where the `hash` member stands (or would stand) in the bytes.
-    private func canonicalBytes(includingHash: Bool, hashSlot: inout Int) -> [UInt8] {
+    /// `slots` is set to where the `hash` and `sig` members stand (or would stand) in the bytes.
+    private func canonicalBytes(includingHash: Bool, slots: inout (hash: Int, sig: Int)) -> [UInt8] {
         var out = CanonicalJSON(reservingCapacity: 384)
         out.writeRaw("{")
         out.writeName("clock")
@@ -114,7 +117,7 @@ public struct Event: Sendable, Equatable {
         out.writeName("effective")
         out.write(effective.description)
         out.writeRaw(",")
-        hashSlot = out.bytes.count
+        slots.hash = out.bytes.count
         if includingHash {
             out.writeName("hash")
             out.write(hash)
@@ -132,6 +135,7 @@ public struct Event: Sendable, Equatable {
         out.writeName("seq")
         out.write(seq)
         out.writeRaw(",")
+        slots.sig = out.bytes.count
         if includingHash, let sig {
             out.writeName("sig")
             out.write(sig)

@@ -23,6 +23,11 @@ extension Replica {
 
     /// The public key (32 bytes as 64 lowercase hex digits), derived from the secret seed.
     public func publicKey() throws(EventLogError) -> String {
+        try signingKey().publicKeyHex
+    }
+
+    /// The replica's signing key, read from `key.secret`.
+    public func signingKey() throws(EventLogError) -> SigningKey {
         guard FileIO.exists(secretKeyPath) else { throw .noKey(path: directory) }
         var text = try FileIO.readAll(secretKeyPath)
         defer { for index in text.indices { text[index] = 0 } }
@@ -31,7 +36,7 @@ extension Replica {
             throw .badIdentity(path: secretKeyPath, problem: "not a 32-byte seed in hex")
         }
         defer { for index in seed.indices { seed[index] = 0 } }
-        return hexString(Ed25519.publicKey(seed: seed))
+        return SigningKey(seed: seed)
     }
 
     static func bytes(fromHex hex: [UInt8]) -> [UInt8]? {

@@ -12,6 +12,7 @@ import Darwin
 /// - `log/ORIGIN.quarantine`: torn last lines set aside after a crash (evidence, never read as events)
 /// - `batch.pending`: a batch being appended, replayed or set aside on the next open
 /// - `key.secret`: the replica's Ed25519 secret seed (hex), mode 0600, never synced or bundled
+/// - `trust.json`: the root keys this replica trusts (local configuration, never synced)
 /// - `lock`: taken by the one writer
 /// - `cache/`: derived files, deletable at any time
 public struct Replica: Sendable {

@@ -16,6 +16,15 @@ public final class ReplicaWriter {
     /// What was set aside or completed when the lock was taken, for the command to report once.
     public let recovered: [Recovery]
     private var clock: HybridClock
+    private var key: SigningKey?
+
+    /// The replica's key, read once per writer.
+    private func signingKey() throws(EventLogError) -> SigningKey {
+        if let key { return key }
+        let loaded = try replica.signingKey()
+        key = loaded
+        return loaded
+    }
 
     init(replica: Replica, recovered: [Recovery]) throws(EventLogError) {
         self.replica = replica
@@ -36,12 +45,14 @@ public final class ReplicaWriter {
     /// Builds the envelopes for new events of this replica, in order, without writing them.
     ///
     /// Each event's clock is everything held before it; its timestamp is later than every held event's.
-    public func author(_ drafts: [EventDraft], wallMillis: Int64) -> [Event] {
-        authorWithLines(drafts, wallMillis: wallMillis).events
+    /// Each is signed with the replica's key.
+    public func author(_ drafts: [EventDraft], wallMillis: Int64) throws(EventLogError) -> [Event] {
+        try authorWithLines(drafts, wallMillis: wallMillis).events
     }
 
     /// As `author`, with each event's stored line, to hand to `append` so nothing is serialised twice.
-    public func authorWithLines(_ drafts: [EventDraft], wallMillis: Int64) -> (events: [Event], lines: [[UInt8]]) {
+    public func authorWithLines(_ drafts: [EventDraft], wallMillis: Int64) throws(EventLogError) -> (events: [Event], lines: [[UInt8]]) {
+        let key = try signingKey()
         let origin = replica.identity.replica
         var vector = versionVector
         var hybrid = clock
@@ -55,7 +66,7 @@ public final class ReplicaWriter {
             let (event, line) = Event(
                 origin: origin, seq: vector[origin], clock: vector, hlc: hybrid.tick(wallMillis: wallMillis),
                 effective: draft.effective, type: draft.type, data: draft.data, prev: previous
-            ).sealedWithLine()
+            ).sealedWithLine(signedBy: key)
             previous = event.hash
             events.append(event)
             lines.append(line)

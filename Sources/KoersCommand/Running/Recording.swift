@@ -32,7 +32,7 @@ enum Recording {
         return try replica.write { writer in
             context.report(writer.recovered)
             var state = try ProgrammeHistory.state(of: replica)
-            let (events, lines) = writer.authorWithLines(drafts, wallMillis: wall)
+            let (events, lines) = try writer.authorWithLines(drafts, wallMillis: wall)
             for (event, item) in zip(events, items) {
                 if let violation = state.apply(event) {
                     errors.append(message(item, "\(event.type): \(violation)"))

@@ -58,7 +58,7 @@ struct ReplicaFixture {
     @discardableResult
     func append(_ count: Int, from first: Int = 1, wallMillis: Int64 = novemberFirst) throws -> [Event] {
         try replica.write { writer in
-            let events = writer.author(drafts(count, from: first), wallMillis: wallMillis)
+            let events = try writer.author(drafts(count, from: first), wallMillis: wallMillis)
             try writer.append(events)
             return events
         }
@@ -66,7 +66,7 @@ struct ReplicaFixture {
 
     /// Authors events that follow what is held, without appending them.
     func authorOnly(_ count: Int, from first: Int, wallMillis: Int64 = novemberFirst + 60_000) throws -> [Event] {
-        try replica.write { writer in writer.author(drafts(count, from: first), wallMillis: wallMillis) }
+        try replica.write { writer in try writer.author(drafts(count, from: first), wallMillis: wallMillis) }
     }
 }
 
@@ -177,7 +177,7 @@ struct ReplicaFixture {
         // A later writer continues the chain, and its clock stays ahead even when the wall clock went back.
         let second = try reopened.write { writer in
             #expect(writer.versionVector == VersionVector(["programmabureau": 3]))
-            let events = writer.author(drafts(2, from: 4), wallMillis: novemberFirst - 3_600_000)
+            let events = try writer.author(drafts(2, from: 4), wallMillis: novemberFirst - 3_600_000)
             try writer.append(events)
             #expect(writer.heads["programmabureau"]?.seq == 5)
             return events
@@ -204,7 +204,7 @@ struct ReplicaFixture {
         #expect(try replica.allEvents() == [m1, m2] + own)
         #expect(fileBytes(replica.displayPath(origin: "menzis")) == logBytes([m1, m2]))
         // The next own event has seen everything held.
-        let next = try replica.write { $0.author(drafts(1, from: 2), wallMillis: novemberFirst) }
+        let next = try replica.write { try $0.author(drafts(1, from: 2), wallMillis: novemberFirst) }
         #expect(next[0].clock == VersionVector(["programmabureau": 2, "menzis": 2]))
         #expect(next[0].hlc > m2.hlc)
     }
@@ -301,7 +301,7 @@ struct ReplicaFixture {
             #expect(try reader.versionVector() == VersionVector(["programmabureau": 2]))
             #expect(try reader.events(origin: "programmabureau") == events)
             // Appends by the writer are visible to a reader at once.
-            try writer.append(writer.author(drafts(1, from: 3), wallMillis: novemberFirst))
+            try writer.append(try writer.author(drafts(1, from: 3), wallMillis: novemberFirst))
             #expect(try reader.heads()["programmabureau"]?.seq == 3)
         }
     }
@@ -448,7 +448,7 @@ struct ReplicaFixture {
                        data: JSONObject(uniqueMembers: [("tekst", .string(String(repeating: "x", count: size)))]))
         }
         let events = try fixture.replica.write { writer in
-            let events = writer.author(long, wallMillis: novemberFirst)
+            let events = try writer.author(long, wallMillis: novemberFirst)
             try writer.append(events)
             return events
         }

@@ -238,7 +238,7 @@ import Darwin
                 let draft = EventDraft(
                     type: "theme-defined", effective: LocalDate(year: 2024, month: 1, day: 1)!,
                     data: JSONObject(uniqueMembers: [("theme", .string("t\(i)")), ("name", .string("T\(i)")), ("recordedBy", .string("programmabureau"))]))
-                let authored = writer.author([draft], wallMillis: 1_730_455_200_000 + Int64(i))
+                let authored = try writer.author([draft], wallMillis: 1_730_455_200_000 + Int64(i))
                 try writer.append(authored)
                 events += authored
             }

@@ -30,7 +30,7 @@ struct TestReplica {
     func record(wallMillis: Int64, _ drafts: [EventDraft], checkRules: Bool = true) throws -> [Event] {
         try replica.writeWhenFree { writer in
             var state = try ProgrammeHistory.state(of: replica)
-            let events = writer.author(drafts.map(stamped), wallMillis: wallMillis)
+            let events = try writer.author(drafts.map(stamped), wallMillis: wallMillis)
             if checkRules {
                 for event in events {
                     if let violation = state.apply(event) { throw violation }
@@ -47,7 +47,7 @@ struct TestReplica {
         try replica.writeWhenFree { writer in
             var state = try ProgrammeHistory.state(of: replica)
             guard let draft = choose(state) else { return nil }
-            let event = writer.author([stamped(draft)], wallMillis: wallMillis)[0]
+            let event = try writer.author([stamped(draft)], wallMillis: wallMillis)[0]
             if let violation = state.apply(event) { throw violation }
             try writer.append([event])
             return event

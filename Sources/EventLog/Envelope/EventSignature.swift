@@ -1,0 +1,99 @@
+/// The `sig` member of an event: who signed it and the signature, as `ed25519:<public key>:<signature>` in lowercase hex.
+///
+/// The signed message pins the event's origin, seq and hash (and with the hash everything but `sig`):
+/// the bytes of `koers-event-signature-v1`, then origin, seq (decimal) and hash, each after a newline.
+/// The prefix keeps these signatures from ever being valid for another purpose of the same key.
+/// The public key travels with the signature so that the rules can tell who signed an event without
+/// verifying it on every replay; verifying happens when events arrive and in `koers verify --signatures`.
+public struct EventSignature: Sendable, Equatable {
+    public static let scheme = "ed25519"
+    static let messagePrefix = Array("koers-event-signature-v1".utf8)
+
+    /// The signer's public key, 64 lowercase hex digits.
+    public var publicKey: String
+    /// The 64-byte signature, 128 lowercase hex digits.
+    public var signature: String
+
+    public init(publicKey: String, signature: String) {
+        self.publicKey = publicKey
+        self.signature = signature
+    }
+
+    /// Reads a `sig` member; nil unless it has exactly the form `ed25519:<64 hex>:<128 hex>`.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == Self.scheme,
+            Self.isLowercaseHex(parts[1], count: 64), Self.isLowercaseHex(parts[2], count: 128)
+        else { return nil }
+        self.init(publicKey: String(parts[1]), signature: String(parts[2]))
+    }
+
+    /// The `sig` member's text.
+    public var text: String { "\(Self.scheme):\(publicKey):\(signature)" }
+
+    /// The bytes an event's signature covers.
+    public static func message(origin: String, seq: UInt64, hash: String) -> [UInt8] {
+        var message = messagePrefix
+        message.append(0x0A)
+        message.append(contentsOf: origin.utf8)
+        message.append(0x0A)
+        message.append(contentsOf: String(seq).utf8)
+        message.append(0x0A)
+        message.append(contentsOf: hash.utf8)
+        return message
+    }
+
+    /// Whether the signature is a valid Ed25519 signature of the event's message under the stated key.
+    public func isValid(for event: Event) -> Bool {
+        guard let key = Self.bytes(hex: publicKey), let bytes = Self.bytes(hex: signature) else { return false }
+        return Ed25519.verify(bytes, of: Self.message(origin: event.origin, seq: event.seq, hash: event.hash), publicKey: key)
+    }
+
+    static func isLowercaseHex<Text: StringProtocol>(_ text: Text, count: Int) -> Bool {
+        text.utf8.count == count
+            && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+    }
+
+    static func bytes(hex: String) -> [UInt8]? { Replica.bytes(fromHex: Array(hex.utf8)) }
+
+    /// Whether `text` is a public key as `koers key show` prints it: 64 lowercase hex digits.
+    public static func isPublicKey(_ text: String) -> Bool { isLowercaseHex(text, count: 64) }
+}
+
+/// A replica's secret signing key, read from `key.secret`, with its public key.
+///
+/// A class so that the seed has one home that is wiped when the key is released.
+public final class SigningKey: @unchecked Sendable {
+    // Immutable after init (only deinit wipes it), so signing from several threads at once is safe.
+    private var seed: [UInt8]
+    public let publicKey: [UInt8]
+    public let publicKeyHex: String
+
+    public init(seed: [UInt8]) {
+        precondition(seed.count == 32, "an Ed25519 seed is 32 bytes")
+        self.seed = seed
+        publicKey = Ed25519.publicKey(seed: seed)
+        publicKeyHex = hexString(publicKey)
+    }
+
+    deinit {
+        for index in seed.indices { seed[index] = 0 }
+    }
+
+    /// The `sig` member for an event with this origin, seq and hash.
+    public func signature(origin: String, seq: UInt64, hash: String) -> String {
+        let signature = Ed25519.sign(EventSignature.message(origin: origin, seq: seq, hash: hash), seed: seed)
+        return EventSignature(publicKey: publicKeyHex, signature: hexString(signature)).text
+    }
+}
+
+extension Event {
+    /// The parsed `sig` member; nil for an unsigned event.
+    public var signature: EventSignature? { sig.flatMap(EventSignature.init(parsing:)) }
+
+    /// The public key the event says signed it (not verified).
+    public var signerKey: String? { signature?.publicKey }
+
+    /// Whether the event carries a valid signature under the key it names.
+    public var hasValidSignature: Bool { signature?.isValid(for: self) ?? false }
+}
