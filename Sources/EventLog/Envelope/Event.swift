@@ -63,28 +63,49 @@ public struct Event: Sendable, Equatable {
         return event
     }
 
-    /// The event with its hash (and, given a key, its signature) filled in, and its stored line, from one
-    /// serialisation: the `hash` and `sig` members are spliced into the hashed bytes.
+    /// The event with its hash (and, given a key, its signature) filled in, and its stored line, from one serialisation.
     public func sealedWithLine(signedBy key: SigningKey? = nil) -> (event: Event, line: [UInt8]) {
+        var sealed = sealedForSigning()
+        sealed.event.sig = key.map { $0.signature(origin: sealed.event.origin, seq: sealed.event.seq, hash: sealed.event.hash) }
+        return (sealed.event, sealed.line())
+    }
+
+    /// An event whose hash is known and whose `sig` is still to be decided, with the bytes its line is spliced from.
+    ///
+    /// Hashing must go in order (each event's `prev` is the hash before it) but signing need not,
+    /// so a batch is hashed first and then signed on all cores.
+    public struct Sealed: Sendable {
+        public var event: Event
+        let hashed: [UInt8]
+        let slots: (hash: Int, sig: Int)
+
+        /// The stored line: the hashed bytes with the `hash` and `sig` members spliced in where they belong.
+        public func line() -> [UInt8] {
+            var line: [UInt8] = []
+            line.reserveCapacity(hashed.count + 76 + (event.sig == nil ? 0 : 210))
+            line.append(contentsOf: hashed[..<slots.hash])
+            line.append(contentsOf: Array("\"hash\":\"".utf8))
+            line.append(contentsOf: Array(event.hash.utf8))
+            line.append(contentsOf: Array("\",".utf8))
+            line.append(contentsOf: hashed[slots.hash..<slots.sig])
+            if let sig = event.sig {
+                line.append(contentsOf: Array("\"sig\":\"".utf8))
+                line.append(contentsOf: Array(sig.utf8))
+                line.append(contentsOf: Array("\",".utf8))
+            }
+            line.append(contentsOf: hashed[slots.sig...])
+            return line
+        }
+    }
+
+    /// The event with its hash filled in and without `sig`, ready to be signed.
+    public func sealedForSigning() -> Sealed {
         var event = self
+        event.sig = nil
         var slots = (hash: 0, sig: 0)
         let hashed = event.canonicalBytes(includingHash: false, slots: &slots)
         event.hash = SHA256.hexDigest(hashed)
-        event.sig = key.map { $0.signature(origin: event.origin, seq: event.seq, hash: event.hash) }
-        var line: [UInt8] = []
-        line.reserveCapacity(hashed.count + 76 + (event.sig == nil ? 0 : 210))
-        line.append(contentsOf: hashed[..<slots.hash])
-        line.append(contentsOf: Array("\"hash\":\"".utf8))
-        line.append(contentsOf: Array(event.hash.utf8))
-        line.append(contentsOf: Array("\",".utf8))
-        line.append(contentsOf: hashed[slots.hash..<slots.sig])
-        if let sig = event.sig {
-            line.append(contentsOf: Array("\"sig\":\"".utf8))
-            line.append(contentsOf: Array(sig.utf8))
-            line.append(contentsOf: Array("\",".utf8))
-        }
-        line.append(contentsOf: hashed[slots.sig...])
-        return (event, line)
+        return Sealed(event: event, hashed: hashed, slots: slots)
     }
 
     /// The stored form: one canonical JSON object including `hash` (and `sig`), without the newline.

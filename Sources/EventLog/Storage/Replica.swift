@@ -13,6 +13,7 @@ import Darwin
 /// - `batch.pending`: a batch being appended, replayed or set aside on the next open
 /// - `key.secret`: the replica's Ed25519 secret seed (hex), mode 0600, never synced or bundled
 /// - `trust.json`: the root keys this replica trusts (local configuration, never synced)
+/// - `evidence/ORIGIN-SEQ.jsonl`: two validly signed events with one origin and seq (see `Equivocation`)
 /// - `lock`: taken by the one writer
 /// - `cache/`: derived files, deletable at any time
 public struct Replica: Sendable {
@@ -28,12 +29,15 @@ public struct Replica: Sendable {
         public var hash: String
         public var hlc: HybridTimestamp
         public var clock: VersionVector
+        /// The public key that signed it, as the event states it; nil if unsigned.
+        public var signerKey: String?
 
         public init(_ event: Event) {
             seq = event.seq
             hash = event.hash
             hlc = event.hlc
             clock = event.clock
+            signerKey = event.signerKey
         }
     }
 
@@ -117,14 +121,17 @@ public struct Replica: Sendable {
 
     /// The newest event of every origin, read from the end of each log: cheap whatever the log size.
     public func heads() throws(EventLogError) -> [String: Head] {
-        var heads: [String: Head] = [:]
+        try headEvents().mapValues(Head.init)
+    }
+
+    /// The newest event of every origin itself.
+    public func headEvents() throws(EventLogError) -> [String: Event] {
+        var heads: [String: Event] = [:]
         for origin in try origins() {
             guard let line = try LogFile.lastLine(logPath(origin)).line else { continue }
-            let event: Event
-            do throws(EnvelopeError) { event = try Event.parse(line: line) } catch {
+            do throws(EnvelopeError) { heads[origin] = try Event.parse(line: line) } catch {
                 throw .badLastLine(file: displayPath(origin: origin), error: error)
             }
-            heads[origin] = Head(event)
         }
         return heads
     }

@@ -15,6 +15,7 @@ public final class FrameChannel {
         case proceed = 0x50  // P: go on after the hello checks
         case events = 0x45  // E: event lines, newline-separated
         case error = 0x58  // X: UTF-8 message, the sender stops
+        case evidence = 0x56  // V: two event lines proving an equivocation, sent just before an error
     }
 
     public static let maxFrameBytes = 8 << 20

@@ -19,26 +19,40 @@ public struct Hello: Sendable, Equatable {
     public struct Frontier: Sendable, Equatable {
         public var vector: VersionVector
         public var heads: [String: String]
+        /// The newest events themselves, signed: if the peer holds another event at the same seq,
+        /// the two are evidence of equivocation. Optional in a hello (a peer without them only
+        /// ever meets forks); not part of the digest, which the hashes in `heads` already fix.
+        public var headEvents: [String: Event]
 
-        public init(vector: VersionVector, heads: [String: String]) {
+        public init(vector: VersionVector, heads: [String: String], headEvents: [String: Event] = [:]) {
             self.vector = vector
             self.heads = heads
+            self.headEvents = headEvents
         }
 
         /// What a replica holds now.
         public init(of replica: Replica) throws(EventLogError) {
-            let heads = try replica.heads()
+            let events = try replica.headEvents()
             var vector = VersionVector()
-            for (origin, head) in heads { vector[origin] = head.seq }
-            self.init(vector: vector, heads: heads.mapValues(\.hash))
+            for (origin, head) in events { vector[origin] = head.seq }
+            self.init(vector: vector, heads: events.mapValues(\.hash), headEvents: events)
         }
 
-        /// The members `vector` and `heads` as a full hello carries them.
-        var members: [(String, JSONValue)] {
+        /// The members `vector` and `heads` as the digest covers them.
+        var digestedMembers: [(String, JSONValue)] {
             [
                 ("vector", .object(vector.entries.map { ($0.origin, .integer(Int64($0.seq))) })),
                 ("heads", .object(heads.map { ($0.key, .string($0.value)) })),
             ]
+        }
+
+        /// The members as a full hello carries them.
+        var members: [(String, JSONValue)] {
+            guard !headEvents.isEmpty else { return digestedMembers }
+            let events = headEvents.compactMap { origin, event in
+                (try? JSONValue(parsing: event.line)).map { (origin, $0) }
+            }
+            return digestedMembers + [("headEvents", .object(events))]
         }
 
         /// The digest a hello states: the lowercase hex SHA-256 of the canonical JSON (RFC 8785) of
@@ -47,7 +61,7 @@ public struct Hello: Sendable, Equatable {
         /// Equal digests mean equal vectors and equal heads, hence (the heads being hashes that chain
         /// every origin's history) equal histories; a different head for the same seq changes it.
         public var digest: String {
-            SHA256.hexDigest(JSONValue.object(members).canonicalBytes)
+            SHA256.hexDigest(JSONValue.object(digestedMembers).canonicalBytes)
         }
     }
 
@@ -132,7 +146,14 @@ public struct Hello: Sendable, Equatable {
                 heads[origin] = head
             }
             guard headsObject.count == vectorObject.count else { throw .wrongProtocol("heads and vector name different origins") }
-            let frontier = Frontier(vector: vector, heads: heads)
+            var headEvents: [String: Event] = [:]
+            for (origin, value) in object["headEvents"]?.objectValue?.members ?? [] {
+                guard let event = try? Event.parse(line: value.canonicalBytes), event.origin == origin,
+                    event.seq == vector[origin], event.hash == heads[origin], event.computedHash == event.hash
+                else { throw .wrongProtocol("headEvents.\(origin) is not the event its vector and heads name") }
+                headEvents[origin] = event
+            }
+            let frontier = Frontier(vector: vector, heads: heads, headEvents: headEvents)
             guard frontier.digest == digest else {
                 throw .wrongProtocol("digest \(digest) is not the digest of the vector and heads sent with it (\(frontier.digest))")
             }

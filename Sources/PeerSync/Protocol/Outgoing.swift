@@ -5,10 +5,17 @@ enum Outgoing {
     /// Events with `theirs[o] < seq ≤ mine[o]`, in the log's total order (so causes come first).
     ///
     /// For every origin both hold, our event at the peer's newest seq must have the peer's head
-    /// hash; otherwise the histories forked and nothing may be exchanged.
-    static func events(
-        of replica: Replica, mine: VersionVector, theirs: VersionVector, theirHeads: [String: String], myHeads: [String: String]
-    ) throws -> [Event] {
+    /// hash; otherwise the histories forked and nothing may be exchanged. If both events are
+    /// validly signed by one key, the fork is an equivocation: the pair is kept as evidence.
+    static func events(of replica: Replica, mine frontier: Hello.Frontier, theirs peer: Hello.Frontier) throws -> [Event] {
+        let (mine, theirs, myHeads, theirHeads) = (frontier.vector, peer.vector, frontier.heads, peer.heads)
+        func forked(_ origin: String, _ seq: UInt64, ours: Event?) throws -> PeerSyncError {
+            if let ours, let theirsEvent = peer.headEvents[origin], let equivocation = Equivocation(ours, theirsEvent) {
+                try replica.keep(equivocation)
+                return .equivocation(origin: origin, seq: seq, hashes: equivocation.events.map(\.hash), evidence: equivocation.file)
+            }
+            return .fork(origin: origin, seq: seq, ours: ours?.hash ?? myHeads[origin] ?? "none", theirs: theirHeads[origin] ?? "none")
+        }
         var events: [Event] = []
         for (origin, mySeq) in mine.entries {
             let theirSeq = theirs[origin]
@@ -18,14 +25,14 @@ enum Outgoing {
             }
             if theirSeq == mySeq {
                 if myHeads[origin] != theirHeads[origin] {
-                    throw PeerSyncError.fork(origin: origin, seq: mySeq, ours: myHeads[origin] ?? "none", theirs: theirHeads[origin] ?? "none")
+                    throw try forked(origin, mySeq, ours: frontier.headEvents[origin])
                 }
                 continue
             }
             guard theirSeq < mySeq else { continue }
             try replica.forEachEvent(origin: origin, fromSeq: theirSeq) { event, _ in
                 if event.seq == theirSeq, event.hash != theirHeads[origin] {
-                    throw PeerSyncError.fork(origin: origin, seq: theirSeq, ours: event.hash, theirs: theirHeads[origin] ?? "none")
+                    throw try forked(origin, theirSeq, ours: event)
                 }
                 if event.seq > theirSeq && event.seq <= mySeq { events.append(event) }
             }

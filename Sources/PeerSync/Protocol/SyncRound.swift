@@ -49,13 +49,13 @@ public enum SyncRound {
         }
         let outgoing: [Event]
         do {
-            outgoing = try Outgoing.events(of: replica, mine: frontier.vector, theirs: theirs.vector, theirHeads: theirs.heads, myHeads: frontier.heads)
+            outgoing = try Outgoing.events(of: replica, mine: frontier, theirs: theirs)
         } catch {
-            try? channel.send(.error, Array("\(error)".utf8))
+            refuse(channel, error, replica)
             throw error
         }
         try channel.send(.hello, mine.encoded)
-        try expectProceed(channel, after: "our hello")
+        try expectProceed(channel, after: "our hello", replica: replica)
         if direction != .pull && !outgoing.isEmpty {
             do {
                 for frame in Outgoing.frames(outgoing) { try channel.send(.events, frame) }
@@ -96,7 +96,7 @@ public enum SyncRound {
             return finished(report, channel)
         }
         try channel.send(.hello, mine.encoded)
-        let frame = try channel.receive(expecting: "the peer's full hello")
+        let frame = try receiveKeepingEvidence(channel, expecting: "the peer's full hello", replica: replica)
         if frame.kind == .error { throw PeerSyncError.peerFailed(String(decoding: frame.payload, as: UTF8.self)) }
         let theirs: Hello.Frontier
         let outgoing: [Event]
@@ -110,9 +110,9 @@ public enum SyncRound {
                 throw PeerSyncError.malformedFrame("the peer's second hello names another replica or direction than its first")
             }
             theirs = full
-            outgoing = try Outgoing.events(of: replica, mine: frontier.vector, theirs: theirs.vector, theirHeads: theirs.heads, myHeads: frontier.heads)
+            outgoing = try Outgoing.events(of: replica, mine: frontier, theirs: theirs)
         } catch {
-            try? channel.send(.error, Array("\(error)".utf8))
+            refuse(channel, error, replica)
             throw error
         }
         try channel.send(.proceed, [])
@@ -156,12 +156,37 @@ public enum SyncRound {
         }
     }
 
-    private static func expectProceed(_ channel: FrameChannel, after what: String) throws(PeerSyncError) {
-        let frame = try channel.receive(expecting: "an answer to \(what)")
+    /// Tells the peer why the round stops; an equivocation's evidence goes first, so that the peer keeps it too.
+    private static func refuse(_ channel: FrameChannel, _ error: any Error, _ replica: Replica) {
+        if case .equivocation(_, _, _, let file)? = error as? PeerSyncError,
+            let kept = try? FileIO.readAll(replica.directory + "/" + file)
+        {
+            try? channel.send(.evidence, kept)
+        }
+        try? channel.send(.error, Array("\(error)".utf8))
+    }
+
+    /// Receives a frame; evidence of equivocation that the peer sends before its reason is checked and kept.
+    private static func receiveKeepingEvidence(_ channel: FrameChannel, expecting: String, replica: Replica) throws -> (kind: FrameChannel.Kind, payload: [UInt8]) {
+        while true {
+            let frame = try channel.receive(expecting: expecting)
+            guard frame.kind == .evidence else { return frame }
+            let lines = frame.payload.split(separator: 0x0A).map(Array.init)
+            if lines.count == 2, let first = try? Event.parse(line: lines[0]), let second = try? Event.parse(line: lines[1]),
+                let equivocation = Equivocation(first, second)
+            {
+                try replica.keep(equivocation)
+            }
+        }
+    }
+
+    private static func expectProceed(_ channel: FrameChannel, after what: String, replica: Replica? = nil) throws {
+        let frame = try replica.map { try receiveKeepingEvidence(channel, expecting: "an answer to \(what)", replica: $0) }
+            ?? channel.receive(expecting: "an answer to \(what)")
         switch frame.kind {
         case .proceed: return
-        case .error: throw .peerFailed(String(decoding: frame.payload, as: UTF8.self))
-        default: throw .malformedFrame("expected an answer to \(what)")
+        case .error: throw PeerSyncError.peerFailed(String(decoding: frame.payload, as: UTF8.self))
+        default: throw PeerSyncError.malformedFrame("expected an answer to \(what)")
         }
     }
 

@@ -5,6 +5,11 @@ import EventLog
 /// Checks per event: it parses, its hash matches its content, it continues its origin's chain
 /// (a different `prev` is a fork), and its causal past is held or arrived before it; the log's
 /// writer then checks `seq`, clock and timestamp order once more while appending.
+///
+/// Signatures: all events of an origin are signed by one key (an origin may begin with unsigned
+/// events written before events were signed, never end with them), and the newest event of each
+/// origin in a batch must carry a valid signature. Being hash-chained to it, the events before it
+/// are vouched for by that one signature, so a batch costs one verification per origin.
 public final class EventReceiver {
     public let replica: Replica
     /// Events appended so far, per origin.
@@ -52,8 +57,15 @@ public final class EventReceiver {
                 for entry in event.clock.entries where entry.origin != event.origin && entry.seq > heads[entry.origin]?.seq ?? 0 {
                     throw PeerSyncError.missingCausalPast(event: "\(event.origin):\(event.seq)", needs: "\(entry.origin):\(entry.seq)")
                 }
+                if let held = heads[event.origin]?.signerKey, event.signerKey != held {
+                    throw PeerSyncError.badSignature(
+                        event: "\(event.origin):\(event.seq)",
+                        problem: event.signerKey.map { "is signed by key \($0), but the earlier events of \(event.origin) by key \(held)" }
+                            ?? "is not signed, but the earlier events of \(event.origin) are")
+                }
                 heads[event.origin] = Replica.Head(event)
             }
+            try Self.verifyNewest(of: events)
             do {
                 try writer.append(events)
             } catch let error as EventLogError {
@@ -64,5 +76,16 @@ public final class EventReceiver {
             }
         }
         for event in events { received[event.origin, default: 0] += 1 }
+    }
+
+    /// Verifies the signature of the newest event of each origin among `events` (in seq order per origin).
+    static func verifyNewest(of events: [Event]) throws(PeerSyncError) {
+        var newest: [String: Event] = [:]
+        for event in events { newest[event.origin] = event }
+        for event in newest.values.sorted(by: { $0.origin < $1.origin }) where event.sig != nil && !event.hasValidSignature {
+            throw .badSignature(
+                event: "\(event.origin):\(event.seq)",
+                problem: "carries a signature that is not valid for its origin, seq and hash under the key it names (\(event.signerKey ?? "?"))")
+        }
     }
 }

@@ -68,15 +68,19 @@ public enum Bundle {
         }
         // Events we already hold must be the very same events; the rest are new.
         let held = try replica.versionVector()
-        var overlapping: [String: [UInt64: String]] = [:]
+        var overlapping: [String: [UInt64: Event]] = [:]
         for event in events where event.seq <= held[event.origin] {
-            overlapping[event.origin, default: [:]][event.seq] = event.hash
+            overlapping[event.origin, default: [:]][event.seq] = event
         }
-        for (origin, hashes) in overlapping {
-            try replica.forEachEvent(origin: origin, fromSeq: hashes.keys.min() ?? 1) { ours, _ in
-                if let theirs = hashes[ours.seq], theirs != ours.hash {
-                    throw PeerSyncError.fork(origin: origin, seq: ours.seq, ours: ours.hash, theirs: theirs)
+        for (origin, theirs) in overlapping {
+            try replica.forEachEvent(origin: origin, fromSeq: theirs.keys.min() ?? 1) { ours, _ in
+                guard let other = theirs[ours.seq], other.hash != ours.hash else { return }
+                if let equivocation = Equivocation(ours, other) {
+                    try replica.keep(equivocation)
+                    throw PeerSyncError.equivocation(
+                        origin: origin, seq: ours.seq, hashes: equivocation.events.map(\.hash), evidence: equivocation.file)
                 }
+                throw PeerSyncError.fork(origin: origin, seq: ours.seq, ours: ours.hash, theirs: other.hash)
             }
         }
         let fresh = events.filter { $0.seq > held[$0.origin] }

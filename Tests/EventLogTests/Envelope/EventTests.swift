@@ -62,7 +62,7 @@ struct EventGenerator {
         return Event(
             origin: origin, seq: seq, clock: clock, hlc: hlc, effective: LocalDate(year: year, month: month, day: day)!,
             type: Self.types.randomElement(using: &trees.random)!, data: data, prev: seq == 1 ? nil : hex64(),
-            sig: Int.random(in: 0..<4, using: &trees.random) == 0 ? trees.string() : nil
+            sig: Int.random(in: 0..<4, using: &trees.random) == 0 ? "ed25519:\(hex64()):\(hex64())\(hex64())" : nil
         ).sealed()
     }
 }
@@ -169,17 +169,19 @@ struct EventGenerator {
         #expect(parsed.line == Self.first.line)
     }
 
+    static let someSig = "ed25519:" + String(repeating: "ab", count: 32) + ":" + String(repeating: "cd", count: 64)
+
     @Test func sigIsNotCoveredByTheHash() throws {
         var signed = Self.second
-        signed.sig = "c2lnbmF0dXJl"
+        signed.sig = Self.someSig
         #expect(signed.computedHash == Self.second.hash)
         #expect(signed.hashedBytes == Self.second.hashedBytes)
-        signed.sig = "another"
+        signed.sig = Self.someSig.replacingOccurrences(of: "cd", with: "ef")
         #expect(signed.computedHash == Self.second.hash)
         // The stored line carries the sig, and reading it back keeps it.
         let line = String(decoding: signed.line, as: UTF8.self)
-        #expect(line.contains(#""seq":2,"sig":"another","type""#), "\(line)")
-        #expect(try Event.parse(line: signed.line).sig == "another")
+        #expect(line.contains("\"seq\":2,\"sig\":\"\(signed.sig!)\",\"type\""), "\(line)")
+        #expect(try Event.parse(line: signed.line).sig == signed.sig)
         #expect(!String(decoding: Self.second.line, as: UTF8.self).contains("\"sig\""))
         // Any other member is covered.
         var changed = Self.second
@@ -254,6 +256,9 @@ struct EventGenerator {
         ("data not an object", firstLine { $0["data"] = .array([.integer(1)]) }, "data", "must be an object"),
         ("data null", firstLine { $0["data"] = .null }, "data", "must be an object"),
         ("sig not a string", secondLine { $0["sig"] = .integer(1) }, "sig", "unexpected '1'"),
+        ("sig of another scheme", secondLine { $0["sig"] = .string(EventTests.someSig.replacingOccurrences(of: "ed25519", with: "ed448")) }, "sig", "is not 'ed25519:<public key, 64 hex digits>:<signature, 128 hex digits>'"),
+        ("sig with a short key", secondLine { $0["sig"] = .string(EventTests.someSig.replacingOccurrences(of: "ababab:", with: ":")) }, "sig", "is not 'ed25519:"),
+        ("sig in capitals", secondLine { $0["sig"] = .string(EventTests.someSig.uppercased()) }, "sig", "is not 'ed25519:"),
     ] as [(String, String, String, String)])
     func aMalformedMemberIsRefused(label: String, line: String, field: String, problem: String) {
         let error = #expect(throws: EnvelopeError.self, "\(label)") { try Event.parse(line: Array(line.utf8)) }
@@ -410,6 +415,75 @@ struct EventGenerator {
             #expect(sealed == event.sealed(), "case \(i)")
             #expect(line == event.sealed().line, "case \(i)")
             #expect(try Event.parse(line: line) == sealed, "case \(i)")
+        }
+    }
+}
+
+@Suite struct EventSignatureTests {
+    /// RFC 8032 section 7.1, test 1: a published key pair.
+    static let seed = Array(hex: "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60")
+    static let publicKey = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+
+    static func draft(seq: UInt64 = 1, prev: String? = nil) -> Event {
+        Event(
+            origin: "enschede", seq: seq, clock: VersionVector(["enschede": seq]),
+            hlc: HybridTimestamp(millis: 1_730_451_600_000 + Int64(seq), counter: 0),
+            effective: LocalDate(year: 2024, month: 11, day: 1)!, type: "theme-defined",
+            data: JSONObject(uniqueMembers: [("theme", .string("t\(seq)"))]), prev: prev)
+    }
+
+    @Test func theSignedMessagePinsOriginSeqAndHashAfterAPrefix() {
+        let message = EventSignature.message(origin: "enschede", seq: 12, hash: String(repeating: "0", count: 64))
+        #expect(String(decoding: message, as: UTF8.self) == "koers-event-signature-v1\nenschede\n12\n" + String(repeating: "0", count: 64))
+    }
+
+    @Test func aSealedAndSignedEventHasAValidSignatureAndTheLineItsMembersGive() throws {
+        let key = SigningKey(seed: Self.seed)
+        #expect(key.publicKeyHex == Self.publicKey)
+        let (event, line) = Self.draft().sealedWithLine(signedBy: key)
+        #expect(line == event.line)
+        #expect(event.hash == Self.draft().sealed().hash, "the signature is outside the hash")
+        #expect(event.signerKey == Self.publicKey)
+        #expect(event.hasValidSignature)
+        #expect(try Event.parse(line: line) == event)
+        // Verifying with the RFC's own function on the published key agrees.
+        let signature = try #require(event.signature)
+        #expect(Ed25519.verify(
+            Array(hex: signature.signature), of: EventSignature.message(origin: "enschede", seq: 1, hash: event.hash),
+            publicKey: Array(hex: Self.publicKey)))
+    }
+
+    @Test func aSignatureDoesNotCarryOverToAnotherEventOrKey() throws {
+        let key = SigningKey(seed: Self.seed)
+        let first = Self.draft().sealedWithLine(signedBy: key).event
+        // The same signature on another event (another hash, another seq, another origin) is not valid.
+        var moved = Self.draft(seq: 2, prev: first.hash).sealed()
+        moved.sig = first.sig
+        #expect(!moved.hasValidSignature)
+        var renamed = first
+        renamed.origin = "hengelo"
+        #expect(!renamed.hasValidSignature)
+        // Naming another key makes it invalid, and so does any flipped digit of the signature.
+        let other = SigningKey(seed: Array(repeating: 7, count: 32))
+        var rekeyed = first
+        rekeyed.sig = EventSignature(publicKey: other.publicKeyHex, signature: first.signature!.signature).text
+        #expect(!rekeyed.hasValidSignature)
+        var flipped = first
+        let text = first.signature!.signature
+        let last = text.last == "0" ? "1" : "0"
+        flipped.sig = EventSignature(publicKey: Self.publicKey, signature: String(text.dropLast()) + last).text
+        #expect(!flipped.hasValidSignature)
+        var unsigned = first
+        unsigned.sig = nil
+        #expect(!unsigned.hasValidSignature && unsigned.signerKey == nil)
+    }
+}
+
+extension Array where Element == UInt8 {
+    fileprivate init(hex: String) {
+        self = stride(from: 0, to: hex.utf8.count, by: 2).map { offset in
+            let start = hex.index(hex.startIndex, offsetBy: offset)
+            return UInt8(hex[start..<hex.index(start, offsetBy: 2)], radix: 16)!
         }
     }
 }

@@ -59,7 +59,7 @@ import TestSupport
         let theirs = try Self.hashes(ofLine: w.logLines("copy", origin: Self.pb)[common - 1]).claimed
         let firstOurs = try Self.hashes(ofLine: w.logLines(Self.pb, origin: Self.pb)[base]).claimed
         let firstTheirs = try Self.hashes(ofLine: w.logLines("copy", origin: Self.pb)[base]).claimed
-        let before = (original: snapshot(of: w.path(Self.pb)), copy: snapshot(of: w.path("copy")))
+        let before = (original: w.logFiles(Self.pb), copy: w.logFiles("copy"))
         let bundle = w.tmp.at("copy.bundle")
         w.expectOK(["bundle", "create", bundle], store: "copy")
 
@@ -73,16 +73,26 @@ import TestSupport
         for round in rounds {
             let result = w.koers(round.arguments, store: round.store)
             let context = "\(label) fork, \(round.how): \(result)"
+            // A copied replica signs with the same key: two signed events at one seq are evidence, not a mere fork.
             #expect(result.status == 1, "\(context)")
-            #expect(result.stderr.contains("fork: the peer's programmabureau:\(round.seq) has hash "), "\(context)")
+            #expect(result.stderr.contains("equivocation: replica programmabureau signed two different events as seq \(round.seq) "), "\(context)")
             for hash in round.hashes { #expect(result.stderr.contains(hash), "\(context)") }
-            #expect(snapshot(of: w.path(Self.pb)) == before.original, "\(context): the original changed")
-            #expect(snapshot(of: w.path("copy")) == before.copy, "\(context): the copy changed")
+            #expect(w.logFiles(Self.pb) == before.original, "\(context): the original's log changed")
+            #expect(w.logFiles("copy") == before.copy, "\(context): the copy's log changed")
+        }
+        // Both sides of a live round keep the evidence (the side that finds it sends it to the other).
+        for store in [Self.pb, "copy"] {
+            let evidence = w.path(store) + "/evidence/programmabureau-\(common).jsonl"
+            let lines = String(decoding: fileBytes(evidence), as: UTF8.self).split(separator: "\n")
+            let kept = Set(try lines.map { try Self.hashes(ofLine: String($0)).claimed })
+            #expect(lines.count == 2 && kept == [ours, theirs], "\(store): \(lines)")
+            let problems = w.expectOK(["problems"], store: store)
+            #expect(problems.contains("programmabureau:\(common): replica programmabureau signed two different events as seq \(common)"), "\(store): \(problems)")
         }
         // The other origins are no excuse: enschede, which holds neither branch, still syncs with both.
         #expect(w.koers(["sync", w.path(Self.pb)], store: "enschede").status == 0)
         let refused = w.koers(["sync", w.path("copy")], store: "enschede")
-        #expect(refused.status == 1 && refused.stderr.contains("fork: "), "\(refused)")
+        #expect(refused.status == 1 && refused.stderr.contains("equivocation: "), "\(refused)")
     }
 
     /// Two replicas with the same version vector, one origin's newest event differing: the digests of their frontiers
@@ -105,7 +115,7 @@ import TestSupport
         let seq = original.vector[Self.pb]!
         let ours = original.heads[Self.pb]!
         let theirs = copy.heads[Self.pb]!
-        let before = (original: snapshot(of: w.path(Self.pb)), copy: snapshot(of: w.path("copy")))
+        let before = (original: w.logFiles(Self.pb), copy: w.logFiles("copy"))
         let rounds: [(how: String, store: String, arguments: [String])] = [
             ("the original syncs with the copy's directory", Self.pb, ["sync", w.path("copy")]),
             ("the copy syncs with the original over --exec", "copy", ["sync", "--exec", w.serveCommand(Self.pb)]),
@@ -115,11 +125,29 @@ import TestSupport
         for round in rounds {
             let result = w.koers(round.arguments, store: round.store)
             #expect(result.status == 1, "\(round.how): \(result)")
-            #expect(result.stderr.contains("fork: the peer's programmabureau:\(seq) has hash "), "\(round.how): \(result)")
+            #expect(result.stderr.contains("equivocation: replica programmabureau signed two different events as seq \(seq) "), "\(round.how): \(result)")
             #expect(result.stderr.contains(ours) && result.stderr.contains(theirs), "\(round.how): \(result)")
-            #expect(snapshot(of: w.path(Self.pb)) == before.original, "\(round.how): the original changed")
-            #expect(snapshot(of: w.path("copy")) == before.copy, "\(round.how): the copy changed")
+            #expect(w.logFiles(Self.pb) == before.original, "\(round.how): the original's log changed")
+            #expect(w.logFiles("copy") == before.copy, "\(round.how): the copy's log changed")
         }
+    }
+
+    /// Two replicas that merely share a name sign with different keys: their histories fork, which is refused, but
+    /// proves nothing against either key, so no evidence is kept.
+    @Test func aForkBetweenDifferentKeysIsRefusedWithoutEvidence() throws {
+        let w = SyncWorld()
+        w.makeProgramme()
+        w.make("impostor", owner: "programmabureau")
+        // The impostor is a replica of its own whose identity file names the programme office's replica id.
+        let identity = w.path("impostor") + "/replica.json"
+        let text = String(decoding: fileBytes(identity), as: UTF8.self).replacingOccurrences(of: "\"impostor\"", with: "\"programmabureau\"")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: identity))
+        w.record("impostor", ["theme-defined", "--theme", "t", "--name", "T"])
+        let before = (original: snapshot(of: w.path(Self.pb)), impostor: snapshot(of: w.path("impostor")))
+        let result = w.koers(["sync", w.path("impostor")], store: Self.pb)
+        #expect(result.status == 1 && result.stderr.contains("fork: the peer's programmabureau:1 has hash "), "\(result)")
+        #expect(snapshot(of: w.path(Self.pb)) == before.original)
+        #expect(snapshot(of: w.path("impostor")) == before.impostor)
     }
 
     // MARK: - Tampered events
