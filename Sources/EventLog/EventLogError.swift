@@ -15,6 +15,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
     case wallClock(String)
     /// A replica made before replicas had keys.
     case noKey(path: String)
+    /// The replica's id is the origin of events held here that another key signed: writing would fork that origin.
+    case foreignOrigin(replica: String, key: String)
 
     public var description: String {
         switch self {
@@ -29,6 +31,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
         case .doesNotFollow(let origin, let seq, let problem): "event \(origin):\(seq) \(problem)"
         case .wallClock(let message): message
         case .noKey(let path): "'\(path)' has no key pair (it was made before replicas had keys)"
+        case .foreignOrigin(let replica, let key):
+            "this replica's id '\(replica)' is the origin of events held here that another key (\(key)) signed; a replica records under an id of its own: make a new replica with another --replica"
         }
     }
 }

@@ -57,6 +57,9 @@ public final class ReplicaWriter {
     public func authorWithLines(_ drafts: [EventDraft], wallMillis: Int64) throws(EventLogError) -> (events: [Event], lines: [[UInt8]]) {
         let key = try signingKey()
         let origin = replica.identity.replica
+        if let held = heads[origin]?.signerKey, held != key.publicKeyHex {
+            throw .foreignOrigin(replica: origin, key: held)
+        }
         var vector = versionVector
         var hybrid = clock
         var previous = heads[origin]?.hash

@@ -310,13 +310,29 @@ extension SyncWorld {
     ]
 
     /// The programme office replica with the programme set up, and the named replicas that took it in.
+    /// The programme office trusts its own key as the programme's root; each named replica is made from it
+    /// (inheriting that trust), enrolled by it for its owner, and then takes in the enrolment.
     func makeProgramme(joining others: [(name: String, owner: String)] = [], sourceLocation: SourceLocation = #_sourceLocation) {
         make("programmabureau", owner: "programmabureau", sourceLocation: sourceLocation)
+        expectOK(["trust", "add", "bureau", publicKey("programmabureau")], store: "programmabureau", sourceLocation: sourceLocation)
         importLines(Self.programmeSetup, into: "programmabureau", sourceLocation: sourceLocation)
         for other in others {
-            make(other.name, owner: other.owner, sourceLocation: sourceLocation)
+            expectOK(
+                ["init", path(other.name), "--replica", other.name, "--owner", other.owner, "--from", path("programmabureau")],
+                sourceLocation: sourceLocation)
+            enrol(other.name, owner: other.owner, sourceLocation: sourceLocation)
             expectOK(["sync", path("programmabureau"), "--pull"], store: other.name, sourceLocation: sourceLocation)
         }
+    }
+
+    /// The replica's public key, from `koers key show`.
+    func publicKey(_ store: String, sourceLocation: SourceLocation = #_sourceLocation) -> String {
+        expectOK(["key", "show"], store: store, sourceLocation: sourceLocation).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The programme office enrols a replica's key for an owner.
+    func enrol(_ store: String, owner: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        record("programmabureau", ["replica-enrolled", "--replica", store, "--owner", owner, "--key", publicKey(store)], sourceLocation: sourceLocation)
     }
 
     /// `count` indicator values as import lines (a municipality's own values when given); `padding` characters of
