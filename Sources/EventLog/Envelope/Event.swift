@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// One event as it travels and is stored: the envelope (who, where in the origin's chain, what it had seen, when) around a typed payload.
 ///
 /// The `hash` is the lowercase hex SHA-256 of the RFC 8785 canonical form of the
@@ -96,9 +99,32 @@ public struct Event: Sendable, Equatable {
             line.append(contentsOf: hashed[slots.sig...])
             return line
         }
+
+        /// Signs sealed events with `key` and gives them with their stored lines, in order.
+        ///
+        /// Signing, the costly part, splits over the cores: each signature needs only its own event's hash.
+        public static func sign(_ sealed: [Sealed], with key: SigningKey) -> (events: [Event], lines: [[UInt8]]) {
+            let parts = min(sealed.count / 256 + 1, 4)
+            let results = Mutex([(sig: String, line: [UInt8])?](repeating: nil, count: sealed.count))
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                var index = part
+                while index < sealed.count {
+                    var one = sealed[index]
+                    let sig = key.signature(origin: one.event.origin, seq: one.event.seq, hash: one.event.hash)
+                    one.event.sig = sig
+                    let line = one.line()
+                    results.withLock { $0[index] = (sig, line) }
+                    index += parts
+                }
+            }
+            let signed = results.withLock { $0 }
+            var events = sealed.map(\.event)
+            for index in events.indices { events[index].sig = signed[index]!.sig }
+            return (events, signed.map { $0!.line })
+        }
     }
 
-    /// The event with its hash filled in and without `sig`, ready to be signed.
+    /// The event with its hash filled in and without `sig`, ready to be signed (see `Sealed.sign`).
     public func sealedForSigning() -> Sealed {
         var event = self
         event.sig = nil

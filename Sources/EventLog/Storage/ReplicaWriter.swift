@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -74,27 +71,7 @@ public final class ReplicaWriter {
             previous = next.event.hash
             sealed.append(next)
         }
-        // Signing, the costly part, splits over the cores: each signature needs only its own event's hash.
-        let parts = min(sealed.count / 256 + 1, 4)
-        let lines = Mutex([[UInt8]?](repeating: nil, count: sealed.count))
-        let signatures = Mutex([String?](repeating: nil, count: sealed.count))
-        let work = sealed
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            var index = part
-            while index < work.count {
-                var one = work[index]
-                let sig = key.signature(origin: one.event.origin, seq: one.event.seq, hash: one.event.hash)
-                one.event.sig = sig
-                let line = one.line()
-                lines.withLock { $0[index] = line }
-                signatures.withLock { $0[index] = sig }
-                index += parts
-            }
-        }
-        let signed = signatures.withLock { $0 }
-        var events = sealed.map(\.event)
-        for index in events.indices { events[index].sig = signed[index] }
-        return (events, lines.withLock { $0.map { $0! } })
+        return Event.Sealed.sign(sealed, with: key)
     }
 
     /// Appends events durably. Each must continue its origin's chain (next `seq`, `prev` the held head's hash)
