@@ -62,6 +62,11 @@ extension EventCatalogue {
                 return "\(value.canonicalString) is not one of \(words.joined(separator: ", "))"
             }
             return nil
+        case .publicKey:
+            guard let text = value.stringValue, EventSignature.isPublicKey(text) else {
+                return "\(value.canonicalString) is not a public key of 64 lowercase hex digits"
+            }
+            return nil
         case .source:
             guard let object = value.objectValue, object.names.allSatisfy({ ["document", "quote"].contains($0) }),
                 object["document"]?.stringValue?.isEmpty == false

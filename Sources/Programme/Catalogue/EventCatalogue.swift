@@ -4,7 +4,8 @@ import EventLog
 ///
 /// Member names are camelCase in JSON and kebab-case on the command line (`deltaCents` is `--delta-cents`).
 /// Every event may also carry the common members: `source` ({document, quote}), `assumed`,
-/// `assumedReason`, `planned`, and `recordedBy` (the owner the event is recorded for, filled in by koers).
+/// `assumedReason`, `planned`, and `recordedBy` (the owner the event is recorded for, filled in by koers; the rules
+/// hold it to the owner the event's signing key acts for).
 public enum EventCatalogue {
     /// What a member holds.
     public enum Kind: Sendable, Equatable {
@@ -26,6 +27,8 @@ public enum EventCatalogue {
         case choice([String])
         /// `{"document": …, "quote": …}`: where a fact comes from.
         case source
+        /// An Ed25519 public key: 64 lowercase hex digits, as `koers key show` prints it.
+        case publicKey
     }
 
     /// One member of an event type's data.
@@ -41,7 +44,7 @@ public enum EventCatalogue {
         public var name: String
         public var summary: String
         public var members: [Member]
-        /// Who may record it, in words (the rule itself is in `Authorisation`).
+        /// Who may record it, in words (the rule itself is in `ProgrammeState.check`).
         public var recordedBy: String
     }
 
@@ -62,7 +65,7 @@ public enum EventCatalogue {
         member("assumed", .bool, "True when a date or detail was chosen because the sources give none."),
         member("assumedReason", .text, "Why and how the assumed value was chosen."),
         member("planned", .bool, "True for a fact recorded ahead of its effective date."),
-        member("recordedBy", .id, "The owner the event is recorded for; koers fills it in from the replica."),
+        member("recordedBy", .id, "The owner the event is recorded for; koers fills it in from the replica. It must be the owner the signing key acts for."),
     ]
 
     public static let types: [EventType] = [
@@ -162,6 +165,15 @@ public enum EventCatalogue {
             member("unit", .text, "Unit of the value."),
             member("municipality", .id, "For a local value: the municipality."),
         ], recordedBy: "programme office; a municipality for its own values"),
+        EventType(name: "replica-enrolled", summary: "A replica's key is enrolled: its events count for the owner it acts for.", members: [
+            member("replica", .id, required: true, "Id of the replica (its origin in the log); enrolled once."),
+            member("owner", .id, required: true, "The owner it records for: programmabureau or an owner that has joined."),
+            member("key", .publicKey, required: true, "Its public key, as 'koers key show' prints it there."),
+        ], recordedBy: "programme office, with a trusted root key"),
+        EventType(name: "replica-revoked", summary: "A replica's key is revoked: its events after what the office had seen of it no longer count.", members: [
+            member("replica", .id, required: true, "The enrolled replica."),
+            member("reason", .text, required: true, "Why, e.g. 'laptop lost'."),
+        ], recordedBy: "programme office, with a trusted root key"),
     ]
 
     public static func type(named name: String) -> EventType? {

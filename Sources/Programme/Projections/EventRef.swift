@@ -7,7 +7,7 @@ public struct EventRef: Sendable, Equatable {
     public var hlc: HybridTimestamp
     public var effective: LocalDate
     public var type: String
-    /// The owner the event was recorded for.
+    /// The owner the event was recorded for (for an applied event, the owner its signing key acts for).
     public var recordedBy: String
 
     init(origin: String, seq: UInt64, hlc: HybridTimestamp, effective: LocalDate, type: String, recordedBy: String) {

@@ -18,20 +18,70 @@ extension ProgrammeState {
     /// Checks every rule for the event against the current state, without applying it.
     public func check(_ event: Event) throws(RuleViolation) {
         try EventCatalogue.checkForm(type: event.type, data: event.data)
-        let data = event.data
-        guard let author = data["recordedBy"]?.stringValue else {
+        let authority = try authority(of: event)
+        guard let author = event.data["recordedBy"]?.stringValue else {
             throw RuleViolation("authorisation", "data.recordedBy is missing: every event names the owner it is recorded for")
         }
-        try checkAuthor(author, event)
+        // recordedBy is what the author's replica claims; the key decides whom the event may speak for.
+        if author != authority.owner {
+            throw RuleViolation("authorisation", "recorded for '\(author)' but signed by \(authority.signer), \(authority.isRoot ? "which acts for" : "enrolled for") '\(authority.owner)'")
+        }
+        try checkAuthor(author, authority, event)
         try checkReferences(event)
     }
 
+    // MARK: Whom a key acts for
+
+    /// Whom an event's signing key lets it act for.
+    private struct Authority {
+        var owner: String
+        /// Signed with a trusted root key, not with an enrolled replica's key.
+        var isRoot: Bool
+        /// The key in words, for messages: "trusted root key 'NAME'" or "the key of replica 'ID'".
+        var signer: String
+    }
+
+    /// The owner the event's key acts for: the programme office for a trusted root key, else the owner its
+    /// origin is enrolled for, as long as the event is signed with the enrolled key and not after a revocation.
+    ///
+    /// The key the event names is taken as it is: signatures are verified when events arrive and by
+    /// `koers verify --signatures`, not on every replay. A revocation counts from its place in the log's
+    /// order: an event of the revoked replica that sorts before it was applied when it was folded.
+    private func authority(of event: Event) throws(RuleViolation) -> Authority {
+        guard let key = event.signerKey else {
+            throw RuleViolation("signature", event.sig == nil
+                ? "not signed: \(event.origin):\(event.seq) carries no signature, so nothing tells who recorded it"
+                : "not signed: the sig of \(event.origin):\(event.seq) is not \(EventSignature.scheme):<public key>:<signature> in lowercase hex")
+        }
+        if let name = rootNames[key] {
+            return Authority(owner: ProgrammeState.programmeOffice, isRoot: true, signer: "trusted root key '\(name)'")
+        }
+        let replica = event.origin
+        guard let enrolment = enrolments[replica] else {
+            throw RuleViolation("enrolment", "not enrolled: replica '\(replica)' is not enrolled (the programme office records replica-enrolled with its key)")
+        }
+        if enrolment.key != key {
+            throw RuleViolation("enrolment", "signed with another key: replica '\(replica)' is enrolled with key \(Self.short(enrolment.key)), this event is signed by \(Self.short(key))")
+        }
+        if let revocation = enrolment.revocation, event.seq > revocation.upToSeq {
+            throw RuleViolation("enrolment", "revoked on \(revocation.ref.effective): replica '\(replica)' was revoked (\(revocation.reason)) by \(revocation.ref.name); its events after \(replica):\(revocation.upToSeq) do not count")
+        }
+        return Authority(owner: enrolment.owner, isRoot: false, signer: "the key of replica '\(replica)'")
+    }
+
+    /// A key in messages: its first 8 hex digits.
+    static func short(_ key: String) -> String { "\(key.prefix(8))…" }
+
     // MARK: Who may record what
 
-    private func checkAuthor(_ author: String, _ event: Event) throws(RuleViolation) {
+    private func checkAuthor(_ author: String, _ authority: Authority, _ event: Event) throws(RuleViolation) {
         let data = event.data
         let office = ProgrammeState.programmeOffice
         if author == office {
+            // An enrolled key may be lost or copied; only the root keys, kept apart, decide which keys count.
+            if ["replica-enrolled", "replica-revoked"].contains(event.type) && !authority.isRoot {
+                throw RuleViolation("authorisation", "only a trusted root key enrols and revokes replicas, not \(authority.signer), although it is enrolled for the programme office")
+            }
             if event.type == "participation-changed" {
                 throw RuleViolation("authorisation", "only the municipality itself records its participation, not the programme office")
             }
@@ -42,9 +92,8 @@ extension ProgrammeState {
             }
             return
         }
-        guard let owner = owners[author] else {
-            throw RuleViolation("authorisation", "'\(author)' is not an owner of the programme and may record nothing (owners join with owner-joined)")
-        }
+        // The key acts for this owner, so it was enrolled for it, which needs an owner that has joined; owners never leave.
+        let owner = owners[author]!
         let allowed: Bool
         switch event.type {
         case "participation-changed":
@@ -196,6 +245,34 @@ extension ProgrammeState {
                 else {
                     throw RuleViolation("subsidy-decision", "an application above EUR 150,000 (this one: \(amount) cents) needs data.decision: an adopted bo decision whose subsidies name '\(subsidy)'")
                 }
+            }
+        case "replica-enrolled":
+            let replica = id("replica")!
+            if let enrolment = enrolments[replica] {
+                if let revocation = enrolment.revocation {
+                    throw RuleViolation("enrolment", "data.replica: replica '\(replica)' was revoked on \(revocation.ref.effective); a revoked replica stays revoked; make a new replica")
+                }
+                throw RuleViolation("enrolment", "data.replica: replica '\(replica)' is already enrolled, for '\(enrolment.owner)' by \(enrolment.ref.name)")
+            }
+            let key = data["key"]!.stringValue!
+            if let root = rootNames[key] {
+                throw RuleViolation("enrolment", "data.key: \(Self.short(key)) is the trusted root key '\(root)'; a replica gets a key of its own")
+            }
+            // At most one enrolment holds a key: this rule refuses a second.
+            if let other = enrolments.values.first(where: { $0.key == key }) {
+                throw RuleViolation("enrolment", "data.key: \(Self.short(key)) is already enrolled for replica '\(other.replica)': a copied key; every replica has its own")
+            }
+            let owner = id("owner")!
+            if owner != ProgrammeState.programmeOffice && owners[owner] == nil {
+                throw RuleViolation("unknown-reference", "data.owner: '\(owner)' is neither the programme office nor an owner that has joined")
+            }
+        case "replica-revoked":
+            let replica = id("replica")!
+            guard let enrolment = enrolments[replica] else {
+                throw RuleViolation("unknown-reference", "data.replica: replica '\(replica)' is not enrolled")
+            }
+            if let revocation = enrolment.revocation {
+                throw RuleViolation("enrolment", "data.replica: replica '\(replica)' was already revoked on \(revocation.ref.effective) by \(revocation.ref.name)")
             }
         case "indicator-recorded":
             try project()

@@ -64,6 +64,12 @@ extension ProgrammeState {
             var value: [(String, JSONValue)] = [("value", data["value"]!)]
             if let unit = data["unit"] { value.append(("unit", unit)) }
             indicators[key, default: Register()].set(.object(value), by: event)
+        case "replica-enrolled":
+            enrolments[text("replica")!] = Enrolment(
+                replica: text("replica")!, owner: text("owner")!, key: text("key")!, ref: ref, revocation: nil)
+        case "replica-revoked":
+            let replica = text("replica")!
+            enrolments[replica]!.revocation = Revocation(reason: text("reason")!, ref: ref, upToSeq: event.clock[replica])
         default:
             break
         }

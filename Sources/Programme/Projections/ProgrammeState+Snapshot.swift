@@ -1,8 +1,8 @@
 import EventLog
 
-/// A snapshot of the state as JSON, for the projection cache: `snapshot` and `init(snapshot:)` round-trip exactly.
+/// A snapshot of the state as JSON, for the projection cache: `snapshot` and `init(snapshot:trustedKeys:)` round-trip exactly.
 ///
-/// Only the cache reads it back; a snapshot that does not decode is ignored and the state is
+/// The trusted root keys are not in it (the cache keeps their digest beside it). Only the cache reads it back; a snapshot that does not decode is ignored and the state is
 /// replayed from the log, so the format may change between versions of koers.
 extension ProgrammeState {
     struct SnapshotError: Error {}
@@ -71,6 +71,14 @@ extension ProgrammeState {
                 ])
             })),
             ("participation", sorted(participation) { byMunicipality in sorted(byMunicipality, Self.encode) }),
+            ("enrolments", sorted(enrolments) { e in
+                .object([
+                    ("owner", .string(e.owner)), ("key", .string(e.key)), ("ref", Self.encode(e.ref)),
+                    ("revocation", e.revocation.map { r in
+                        .object([("reason", .string(r.reason)), ("ref", Self.encode(r.ref)), ("upToSeq", .integer(Int64(r.upToSeq)))])
+                    } ?? .null),
+                ])
+            }),
             ("problems", .array(problems.map { p in
                 .object([("ref", Self.encode(p.ref)), ("rule", .string(p.violation.rule)), ("message", .string(p.violation.message))])
             })),
@@ -78,7 +86,7 @@ extension ProgrammeState {
         ])
     }
 
-    public init(snapshot value: JSONValue) throws {
+    public init(snapshot value: JSONValue, trustedKeys: [TrustedKey]) throws {
         guard let root = value.objectValue else { throw SnapshotError() }
         func object(_ v: JSONValue?) throws -> JSONObject {
             guard let o = v?.objectValue else { throw SnapshotError() }
@@ -101,7 +109,7 @@ extension ProgrammeState {
             guard let v = o[k], v != .null else { return nil }
             return v
         }
-        self.init()
+        self.init(trustedKeys: trustedKeys)
         for (id, v) in try object(root["owners"]).members {
             let o = try object(v)
             owners[id] = Owner(id: id, name: try text(o, "name"), kind: try text(o, "kind"), ref: try Self.decodeRef(o["ref"]))
@@ -175,6 +183,18 @@ extension ProgrammeState {
             for (municipality, register) in try object(v).members {
                 participation[project, default: [:]][municipality] = try Self.decodeRegister(register)
             }
+        }
+        for (replica, v) in try object(root["enrolments"]).members {
+            let o = try object(v)
+            var revocation: Revocation?
+            if let r = nullable(o, "revocation") {
+                let ro = try object(r)
+                guard let upToSeq = UInt64(exactly: try int(ro, "upToSeq")) else { throw SnapshotError() }
+                revocation = Revocation(reason: try text(ro, "reason"), ref: try Self.decodeRef(ro["ref"]), upToSeq: upToSeq)
+            }
+            enrolments[replica] = Enrolment(
+                replica: replica, owner: try text(o, "owner"), key: try text(o, "key"), ref: try Self.decodeRef(o["ref"]),
+                revocation: revocation)
         }
         for v in root["problems"]?.arrayValue ?? [] {
             let o = try object(v)

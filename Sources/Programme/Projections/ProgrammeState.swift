@@ -146,6 +146,25 @@ public struct ProgrammeState: Sendable {
         public var municipality: String?
     }
 
+    /// A replica's key, enrolled by the programme office: the replica's events act for `owner` while signed with `key`.
+    public struct Enrolment: Sendable, Equatable {
+        public var replica: String
+        public var owner: String
+        /// The public key, 64 lowercase hex digits.
+        public var key: String
+        public var ref: EventRef
+        public var revocation: Revocation?
+    }
+
+    /// The end of an enrolment.
+    public struct Revocation: Sendable, Equatable {
+        public var reason: String
+        public var ref: EventRef
+        /// What the office had seen of the replica when it revoked (the revocation's `clock[replica]`):
+        /// the replica's events up to this seq still count, the later ones not.
+        public var upToSeq: UInt64
+    }
+
     /// An event that stays in the log but was not applied, and why.
     public struct Problem: Sendable, Equatable {
         public var ref: EventRef
@@ -163,6 +182,8 @@ public struct ProgrammeState: Sendable {
     public internal(set) var indicators: [IndicatorKey: Register] = [:]
     /// Per project, per municipality: whether it takes part.
     public internal(set) var participation: [String: [String: Register]] = [:]
+    /// Per replica id, its enrolment (revoked ones stay: a revoked replica is never enrolled again).
+    public internal(set) var enrolments: [String: Enrolment] = [:]
     public internal(set) var problems: [Problem] = []
     /// The number of events folded in, applied or not.
     public internal(set) var eventCount = 0
@@ -170,7 +191,16 @@ public struct ProgrammeState: Sendable {
     /// Projects whose full history is kept (for `koers project ID`); the others keep only the chain.
     public let trackedHistories: Set<String>
 
-    public init(trackingHistoryOf projects: Set<String> = []) {
+    /// The trusted root keys (this replica's `trust.json`): an event signed by one acts for the programme office.
+    /// Local configuration, so no view shows them; the projection cache keeps snapshots apart per set of roots.
+    public let trustedKeys: [TrustedKey]
+    /// The names of `trustedKeys` by public key, for the check every event goes through.
+    let rootNames: [String: String]
+
+    public init(trustedKeys: [TrustedKey] = [], trackingHistoryOf projects: Set<String> = []) {
+        self.trustedKeys = trustedKeys
+        // A key listed under two names acts once; either name identifies it.
+        rootNames = Dictionary(trustedKeys.map { ($0.publicKey, $0.name) }, uniquingKeysWith: { first, _ in first })
         trackedHistories = projects
     }
 

@@ -26,10 +26,17 @@ public struct Cut: Sendable, Equatable {
     }
 
     /// Whether the fact is in effect on the cut's date.
+    ///
+    /// Enrolments and revocations always are: they say which keys count, not what held in the world, so
+    /// they count from the moment they are among the events folded. Filtered by date, a back-dated
+    /// municipality event would lose the enrolment that vouches for it, and a revoked key would count again.
     public func inEffect(_ event: Event) -> Bool {
-        guard let at else { return true }
+        guard let at, !Self.keyFacts.contains(event.type) else { return true }
         return event.effective <= at
     }
+
+    /// The event types about keys rather than the world.
+    static let keyFacts: Set<String> = ["replica-enrolled", "replica-revoked"]
 
     /// Parses a `--known-at` value: an instant `2025-04-20T10:00:00Z` (or with milliseconds), or a date meaning the end of that day (UTC).
     public static func parseInstant(_ text: String) -> Int64? {

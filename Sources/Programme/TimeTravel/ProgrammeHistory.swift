@@ -13,16 +13,18 @@ public enum ProgrammeHistory {
         return events
     }
 
-    /// Folds sorted events into a state, keeping only those in effect at the cut's date.
-    public static func state(of events: [Event], cut: Cut, trackingHistoryOf projects: Set<String> = []) -> ProgrammeState {
-        var state = ProgrammeState(trackingHistoryOf: projects)
+    /// Folds sorted events into a state under the given root keys, keeping only those in effect at the cut's date.
+    public static func state(
+        of events: [Event], cut: Cut, trustedKeys: [TrustedKey], trackingHistoryOf projects: Set<String> = []
+    ) -> ProgrammeState {
+        var state = ProgrammeState(trustedKeys: trustedKeys, trackingHistoryOf: projects)
         for event in events where cut.inEffect(event) {
             state.apply(event)
         }
         return state
     }
 
-    /// The state of a replica at a cut; `useCache: false` replays from the first event (what the cache must equal).
+    /// The state of a replica at a cut, under the root keys it trusts; `useCache: false` replays from the first event (what the cache must equal).
     public static func state(
         of replica: Replica, cut: Cut = Cut(), trackingHistoryOf projects: Set<String> = [], useCache: Bool = true
     ) throws -> ProgrammeState {
@@ -35,17 +37,18 @@ public enum ProgrammeHistory {
     package static func state(
         of replica: Replica, cut: Cut, trackingHistoryOf projects: Set<String>, useCache: Bool, checkpointEvery interval: Int
     ) throws -> ProgrammeState {
+        let trustedKeys = try replica.trustedKeys()
         let cacheable = useCache && cut.at == nil && projects.isEmpty
-        if cacheable, let snapshot = ProjectionCache.best(for: cut, in: replica) {
+        if cacheable, let snapshot = ProjectionCache.best(for: cut, in: replica, trustedKeys: trustedKeys) {
             if let state = try? resume(snapshot, replica: replica, cut: cut) { return state }
         }
-        return try replay(replica, cut: cut, projects: projects, saving: cacheable, interval: interval)
+        return try replay(replica, cut: cut, trustedKeys: trustedKeys, projects: projects, saving: cacheable, interval: interval)
     }
 
     private static func replay(
-        _ replica: Replica, cut: Cut, projects: Set<String>, saving: Bool, interval: Int
+        _ replica: Replica, cut: Cut, trustedKeys: [TrustedKey], projects: Set<String>, saving: Bool, interval: Int
     ) throws -> ProgrammeState {
-        var state = ProgrammeState(trackingHistoryOf: projects)
+        var state = ProgrammeState(trustedKeys: trustedKeys, trackingHistoryOf: projects)
         var position = ProjectionCache.Position()
         try forEachEvent(of: replica, cut: cut, from: nil) { located in
             if cut.inEffect(located.event) { state.apply(located.event) }

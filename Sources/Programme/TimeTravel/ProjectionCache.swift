@@ -12,8 +12,10 @@ import EventLog
 /// every event it folded belongs to the cut, the recorded lines still hold the same events
 /// (the logs were not replaced), and every event read after it sorts after its place: a late
 /// arrival that sorts earlier makes it stale, and the state is replayed from the start.
+/// A snapshot also names the trusted root keys it was folded under: with other roots, other
+/// events count, so a snapshot made before `trust.json` changed is never resumed.
 enum ProjectionCache {
-    static let format = "koers-projection-3"
+    static let format = "koers-projection-4"
     static let checkpointInterval = 100_000
     /// A resumed fold writes a new head snapshot once it has folded this many events.
     static let resaveAfter = 1_000
@@ -48,8 +50,14 @@ enum ProjectionCache {
 
     static func directory(_ replica: Replica) -> String { replica.cacheDirectory }
 
-    /// The snapshot that gets furthest while staying inside the cut, if any is valid.
-    static func best(for cut: Cut, in replica: Replica) -> Snapshot? {
+    /// SHA-256 of the root keys (sorted by name, then key) as canonical JSON: what a snapshot was folded under.
+    static func trustDigest(_ keys: [TrustedKey]) -> String {
+        let sorted = keys.sorted { $0.name != $1.name ? $0.name.bytesPrecede($1.name) : $0.publicKey.bytesPrecede($1.publicKey) }
+        return SHA256.hexDigest(JSONValue.array(sorted.map { .array([.string($0.name), .string($0.publicKey)]) }).canonicalBytes)
+    }
+
+    /// The snapshot that gets furthest while staying inside the cut, if any is valid under these root keys.
+    static func best(for cut: Cut, in replica: Replica, trustedKeys: [TrustedKey]) -> Snapshot? {
         guard let names = try? FileIO.listDirectory(directory(replica)) else { return nil }
         var candidates: [(folded: Int, path: String)] = []
         for name in names where name.hasPrefix("projection-") && name.hasSuffix(".json") {
@@ -57,7 +65,7 @@ enum ProjectionCache {
             if middle == "head" { candidates.append((Int.max, name)) } else if let n = Int(middle) { candidates.append((n, name)) }
         }
         for candidate in candidates.sorted(by: { $0.folded > $1.folded }) {
-            guard let snapshot = load(directory(replica) + "/" + candidate.path), fits(snapshot, cut),
+            guard let snapshot = load(directory(replica) + "/" + candidate.path, trustedKeys: trustedKeys), fits(snapshot, cut),
                 stillHolds(snapshot, replica)
             else { continue }
             return snapshot
@@ -81,7 +89,7 @@ enum ProjectionCache {
     static func save(_ state: ProgrammeState, at position: Position, in replica: Replica, head: Bool) {
         guard let last = position.last else { return }
         let document = JSONValue.object([
-            ("format", .string(format)), ("folded", .integer(Int64(position.folded))),
+            ("format", .string(format)), ("trust", .string(trustDigest(state.trustedKeys))), ("folded", .integer(Int64(position.folded))),
             ("last", .string(String(decoding: last.line, as: UTF8.self))),
             ("vector", .object(position.vector.entries.map { ($0.origin, .integer(Int64($0.seq))) })),
             ("offsets", .object(position.offsets.map { origin, line in
@@ -100,12 +108,13 @@ enum ProjectionCache {
         if !written || rename(temporary, "\(dir)/\(name)") != 0 { unlink(temporary) }
     }
 
-    static func load(_ path: String) -> Snapshot? {
+    static func load(_ path: String, trustedKeys: [TrustedKey]) -> Snapshot? {
         guard let bytes = try? FileIO.readAll(path), let root = try? JSONValue(parsing: bytes).objectValue,
-            root["format"] == .string(format), let folded = root["folded"]?.integerValue,
+            root["format"] == .string(format), root["trust"] == .string(trustDigest(trustedKeys)),
+            let folded = root["folded"]?.integerValue,
             let lastLine = root["last"]?.stringValue, let last = try? Event.parse(line: Array(lastLine.utf8)),
             let offsets = root["offsets"]?.objectValue, let stateValue = root["state"],
-            let state = try? ProgrammeState(snapshot: stateValue)
+            let state = try? ProgrammeState(snapshot: stateValue, trustedKeys: trustedKeys)
         else { return nil }
         var position = Position(folded: Int(folded), last: last)
         for (origin, value) in offsets.members {

@@ -206,6 +206,23 @@ public enum ProgrammeViews {
         })
     }
 
+    /// The enrolled replicas, by replica id: whom each key acts for, and whether and when it was revoked.
+    public static func replicas(_ state: ProgrammeState) -> JSONValue {
+        .array(sortedKeys(state.enrolments).map { id in
+            let enrolment = state.enrolments[id]!
+            return .object([
+                ("replica", .string(id)), ("owner", .string(enrolment.owner)), ("key", .string(enrolment.key)),
+                ("enrolled", ref(enrolment.ref)),
+                ("revoked", enrolment.revocation.map { revocation in
+                    .object([
+                        ("event", .string(revocation.ref.name)), ("effective", .string(revocation.ref.effective.description)),
+                        ("reason", .string(revocation.reason)), ("upToSeq", .integer(Int64(revocation.upToSeq))),
+                    ])
+                } ?? .null),
+            ])
+        })
+    }
+
     /// Events that stay in the log but were not applied, in the log's order, with the rule each breaks.
     public static func problems(_ state: ProgrammeState) -> JSONValue {
         .array(state.problems.map { problem in
@@ -231,7 +248,7 @@ public enum ProgrammeViews {
             })),
             ("decisions", decisions(state)), ("partners", partners(state)), ("participation", participation(state)),
             ("budget", budget(state)), ("subsidies", subsidies(state)), ("indicators", indicators(state)),
-            ("conflicts", conflicts(state)), ("problems", problems(state)),
+            ("replicas", replicas(state)), ("conflicts", conflicts(state)), ("problems", problems(state)),
         ])
     }
 

@@ -10,7 +10,7 @@ import Testing
 
     func budget(_ lines: [String], amendments: [String] = []) throws -> [Int64: JSONObject] {
         var maker = EventMaker()
-        var state = ProgrammeState()
+        var state = ProgrammeState.trustingTestOffice()
         for json in lines { #expect(state.apply(maker.make("budget-line-opened", json)) == nil) }
         for json in amendments { #expect(state.apply(maker.make("budget-amended", json)) == nil) }
         let years = try #require(ProgrammeViews.budget(state).objectValue?["years"]?.arrayValue)
@@ -68,7 +68,7 @@ import Testing
 
     @Test func theYearFilterKeepsOneYear() throws {
         var maker = EventMaker()
-        var state = ProgrammeState()
+        var state = ProgrammeState.trustingTestOffice()
         state.apply(maker.make("budget-line-opened", Self.line("a", 2025, "income", 1)))
         state.apply(maker.make("budget-line-opened", Self.line("b", 2026, "income", 1)))
         let years = ProgrammeViews.budget(state, year: 2026).objectValue?["years"]?.arrayValue

@@ -183,6 +183,7 @@ import TestSupport
         let pair = try Pair()
         let desk = try TestReplica(in: pair.tmp, "enschede", owner: "enschede")
         let laptop = try TestReplica(in: pair.tmp, "enschede-laptop", owner: "enschede")
+        try pair.office.enrol([desk, laptop], at: "2025-01-06T09:30:00Z")
         try desk.receive(from: pair.office)
         try laptop.receive(from: pair.office)
         try desk.record(at: "2025-03-03T10:00:00Z", "participation-changed", #"{"project": "welzijn-op-recept", "municipality": "enschede", "participating": true}"#)
@@ -200,6 +201,7 @@ import TestSupport
     @Test func concurrentBudgetAmendmentsAddUpAndNeverConflict() throws {
         let pair = try Pair()
         let menzis = try TestReplica(in: pair.tmp, "menzis", owner: "menzis")
+        try pair.office.enrol([menzis], at: "2025-01-06T09:30:00Z")
         try menzis.receive(from: pair.office)
         try pair.office.record(at: "2025-03-03T10:00:00Z", "budget-amended", #"{"line": "menzis-2025", "deltaCents": 500000, "reason": "indexatie"}"#)
         try pair.laptop.record(at: "2025-03-03T10:00:00Z", "budget-amended", #"{"line": "menzis-2025", "deltaCents": -200000, "reason": "correctie"}"#)

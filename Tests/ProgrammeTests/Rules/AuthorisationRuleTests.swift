@@ -3,7 +3,8 @@ import Programme
 import Testing
 
 /// Who may record what: the programme office the programme's facts; an owner only its own participation,
-/// indicators, decisions and the funding it provides; someone who has not joined, nothing.
+/// indicators, decisions and the funding it provides; someone who has not joined, nothing. (Who an event
+/// speaks for rests on its key: see `KeyAuthorityTests`.)
 @Suite struct AuthorisationRuleTests {
     static let participation = #"{"project": "welzijn-op-recept", "municipality": "enschede", "participating": true}"#
     static let officeDecision = #"{"decision": "bo-3", "body": "bo", "date": "2025-03-01", "title": "Werkplan", "outcome": "adopted"}"#
@@ -67,12 +68,14 @@ import Testing
         .refused("the province requests a subsidy", "subsidy-requested", by: "provincie-overijssel", #"{"subsidy": "s-1", "name": "S", "grantor": "VWS", "amountCents": 100}"#, rule: "authorisation"),
     ]
 
+    /// Someone who has not joined cannot have its replica enrolled, so its key counts for no one.
     static let strangerCases: [RuleCase] = [
-        .refused("an evaluator defines a theme", "theme-defined", by: "evaluator", #"{"theme": "wonen", "name": "Wonen"}"#, rule: "authorisation", mentions: "'evaluator' is not an owner"),
-        .refused("an evaluator records its own decision", "decision-recorded", by: "evaluator", decision(body: "evaluator"), rule: "authorisation", mentions: "'evaluator' is not an owner"),
-        .refused("an evaluator records an indicator", "indicator-recorded", by: "evaluator", #"{"project": "welzijn-op-recept", "indicator": "tevredenheid", "period": "2025", "value": 8}"#, rule: "authorisation"),
-        .refused("a municipality that has not joined records its participation", "participation-changed", by: "almelo", #"{"project": "welzijn-op-recept", "municipality": "almelo", "participating": true}"#, rule: "authorisation", mentions: "'almelo' is not an owner"),
-        .refused("an outsider lets itself join", "owner-joined", by: "almelo", #"{"owner": "almelo", "name": "Gemeente Almelo", "kind": "municipality"}"#, rule: "authorisation"),
+        .refused("an evaluator defines a theme", "theme-defined", by: "evaluator", #"{"theme": "wonen", "name": "Wonen"}"#, rule: "enrolment", mentions: "replica 'evaluator' is not enrolled"),
+        .refused("an evaluator records its own decision", "decision-recorded", by: "evaluator", decision(body: "evaluator"), rule: "enrolment", mentions: "replica 'evaluator' is not enrolled"),
+        .refused("an evaluator records an indicator", "indicator-recorded", by: "evaluator", #"{"project": "welzijn-op-recept", "indicator": "tevredenheid", "period": "2025", "value": 8}"#, rule: "enrolment"),
+        .refused("a municipality that has not joined records its participation", "participation-changed", by: "almelo", #"{"project": "welzijn-op-recept", "municipality": "almelo", "participating": true}"#, rule: "enrolment", mentions: "replica 'almelo' is not enrolled"),
+        .refused("an outsider lets itself join", "owner-joined", by: "almelo", #"{"owner": "almelo", "name": "Gemeente Almelo", "kind": "municipality"}"#, rule: "enrolment"),
+        .refused("the office enrols the replica of an owner that has not joined", "replica-enrolled", TestKeys.enrolment(of: "evaluator", owner: "evaluator"), rule: "unknown-reference", mentions: "'evaluator'"),
     ]
 
     /// An owner may record decisions of the body that bears its own id, so no owner may bear the id of a programme body.
@@ -86,14 +89,16 @@ import Testing
     @Test(arguments: funderCases) func fundersAndProvince(_ rule: RuleCase) { rule.verify() }
     @Test(arguments: strangerCases) func ownersThatHaveNotJoined(_ rule: RuleCase) { rule.verify() }
 
-    /// A municipality may record its participation once it has joined, not before.
+    /// A municipality may record its participation once it has joined and its replica is enrolled, not before.
     @Test func joiningGivesTheRight() {
         var fixture = ProgrammeFixture()
         let json = #"{"project": "welzijn-op-recept", "municipality": "almelo", "participating": true}"#
         let early = fixture.make("participation-changed", by: "almelo", json)
-        #expect(fixture.state.apply(early)?.rule == "authorisation")
+        #expect(fixture.state.apply(early)?.rule == "enrolment")
         let joined = fixture.make("owner-joined", #"{"owner": "almelo", "name": "Gemeente Almelo", "kind": "municipality"}"#)
         #expect(fixture.state.apply(joined) == nil)
+        let enrolled = fixture.make("replica-enrolled", TestKeys.enrolment(of: "almelo", owner: "almelo"))
+        #expect(fixture.state.apply(enrolled) == nil)
         let later = fixture.make("participation-changed", by: "almelo", json)
         #expect(fixture.state.apply(later) == nil)
         #expect(fixture.state.participation["welzijn-op-recept"]?["almelo"]?.value == .bool(true))

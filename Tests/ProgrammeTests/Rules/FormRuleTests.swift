@@ -83,6 +83,7 @@ import Testing
         case .period: .string("2025-Q1")
         case .choice(let words): .string(words[0])
         case .source: .object([("document", .string("d.pdf"))])
+        case .publicKey: .string(TestKeys.office.publicKeyHex)
         }
     }
 }

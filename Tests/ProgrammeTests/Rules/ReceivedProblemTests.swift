@@ -43,6 +43,7 @@ import TestSupport
         let office = try TestReplica(in: tmp, "programmabureau", owner: "programmabureau")
         let enschede = try TestReplica(in: tmp, "enschede", owner: "enschede")
         try office.record(at: "2025-01-06T09:00:00Z", Self.setup)
+        try office.enrol([enschede], at: "2025-01-06T09:00:00Z")
         try enschede.receive(from: office)
         // A peer without the rules records Hengelo's participation for it: koers itself would refuse this.
         let bad = EventDraft(type: "participation-changed", effective: date("2025-02-01"), data: data(#"{"project": "welzijn-op-recept", "municipality": "hengelo", "participating": true}"#))

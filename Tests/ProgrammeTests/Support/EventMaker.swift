@@ -25,11 +25,15 @@ func date(_ text: String) -> LocalDate {
 
 /// Builds sealed events by hand as one linear history: every event has seen all the events made before it.
 ///
-/// The origin of an event is the owner it is recorded by (unless given), and its data gets `recordedBy`
-/// unless the data already names one (or `recordedBy` is nil, to build an event without it).
+/// The origin of an event is the owner it is recorded by (unless given; the office's replica for an event
+/// without an owner), and its data gets `recordedBy` unless the data already names one (or `recordedBy`
+/// is nil, to build an event without it). Every event
+/// is signed with its origin's test key (`TestKeys`); a test that needs another signature replaces `sig`,
+/// which the hash does not cover.
 struct EventMaker {
     private(set) var vector = VersionVector()
     private var previous: [String: String] = [:]
+    private var keys: [String: SigningKey] = [:]
     private var clock = HybridClock()
     var wallMillis: Int64 = millis("2025-01-06T09:00:00Z")
 
@@ -39,32 +43,47 @@ struct EventMaker {
     ) -> Event {
         var payload = data(json)
         if let owner, payload["recordedBy"] == nil { payload["recordedBy"] = .string(owner) }
-        let origin = origin ?? owner ?? "unknown"
+        let origin = origin ?? owner ?? ProgrammeState.programmeOffice
         vector[origin] += 1
         wallMillis += 60_000
-        let event = Event(
+        var event = Event(
             origin: origin, seq: vector[origin], clock: vector, hlc: clock.tick(wallMillis: wallMillis),
             effective: date(effective), type: type, data: payload, prev: previous[origin]
         ).sealed()
+        let key = keys[origin] ?? TestKeys.key(origin)
+        keys[origin] = key
+        event.sig = key.signature(origin: origin, seq: event.seq, hash: event.hash)
         previous[origin] = event.hash
         return event
     }
 }
 
-/// The programme every rule test starts from: owners of each kind, theme lines, projects (one ended),
-/// a partner, decisions of bo and ao, budget lines with and without a funder, and a small subsidy.
+/// The programme every rule test starts from: owners of each kind with their replicas enrolled, theme lines,
+/// projects (one ended), a partner, decisions of bo and ao, budget lines with and without a funder, and a
+/// small subsidy. The state trusts the office's test key as its root.
 struct ProgrammeFixture {
+    /// The owners whose replicas (named like the owner) the fixture enrols.
+    static let enrolledOwners = ["enschede", "hengelo", "menzis", "provincie-overijssel"]
+
     var maker = EventMaker()
-    var state = ProgrammeState()
+    var state = ProgrammeState.trustingTestOffice()
     var events: [Event] = []
 
+    /// A copy of the one fixture built: signing every setup event again for each test would cost more than the tests.
     init() {
+        self = Self.built
+    }
+
+    private static let built = ProgrammeFixture(building: ())
+
+    private init(building: Void) {
         let office = ProgrammeState.programmeOffice
         let setup: [(String, String)] = [
             ("owner-joined", #"{"owner": "enschede", "name": "Gemeente Enschede", "kind": "municipality"}"#),
             ("owner-joined", #"{"owner": "hengelo", "name": "Gemeente Hengelo", "kind": "municipality"}"#),
             ("owner-joined", #"{"owner": "menzis", "name": "Menzis", "kind": "insurer"}"#),
             ("owner-joined", #"{"owner": "provincie-overijssel", "name": "Provincie Overijssel", "kind": "province"}"#),
+        ] + Self.enrolledOwners.map { ("replica-enrolled", TestKeys.enrolment(of: $0, owner: $0)) } + [
             ("theme-defined", #"{"theme": "gezond-leven", "name": "Gezond leven"}"#),
             ("theme-defined", #"{"theme": "jeugd", "name": "Jeugd", "description": "Kansrijk opgroeien"}"#),
             ("project-started", #"{"project": "welzijn-op-recept", "name": "Welzijn op recept", "theme": "gezond-leven"}"#),

@@ -1,15 +1,23 @@
 import EventLog
+import Foundation
 import Programme
 import TestSupport
 
 /// A replica on disk for library tests: authors events as `koers record` would (recordedBy filled in,
 /// rules checked first) or without the rules (as a faulty peer might), and receives other replicas' events
 /// the way sync will: only the missing ones, causal past first.
+///
+/// It trusts the office's test key as its root and signs with a test key (`TestKeys`): a machine of the
+/// programme office holds the office's root key, so office replicas need no enrolment; an owner's replica
+/// signs with the test key of its own id and counts once the office has enrolled it (`enrol`).
 struct TestReplica {
     let replica: Replica
 
     init(in directory: TemporaryDirectory, _ id: String, owner: String) throws {
         replica = try Replica.create(at: directory.at(id), replica: id, owner: owner)
+        let seed = TestKeys.seed(owner == ProgrammeState.programmeOffice ? owner : id)
+        try Data((hexString(seed) + "\n").utf8).write(to: URL(fileURLWithPath: replica.directory + "/key.secret"))
+        try replica.setTrustedKeys(TestKeys.roots)
     }
 
     var id: String { replica.identity.replica }
@@ -52,6 +60,12 @@ struct TestReplica {
             try writer.append([event])
             return event
         }
+    }
+
+    /// Records on this office replica the enrolment of each replica, with its test key, for its owner.
+    @discardableResult
+    func enrol(_ replicas: [TestReplica], at wall: String) throws -> [Event] {
+        try record(at: wall, replicas.map { ("replica-enrolled", "2025-01-01", TestKeys.enrolment(of: $0.id, owner: $0.owner)) })
     }
 
     /// Sets `recordedBy` to this replica's owner unless the draft names one.

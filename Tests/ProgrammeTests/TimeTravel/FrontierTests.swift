@@ -35,7 +35,7 @@ import TestSupport
         let cut = Cut(upto: try VersionVector(parsing: vector))
         let kept = try ProgrammeHistory.events(of: laptop.replica, cut: cut)
         #expect(kept.map(name) == expected, "in the log's order")
-        let state = ProgrammeHistory.state(of: kept, cut: cut)
+        let state = ProgrammeHistory.state(of: kept, cut: cut, trustedKeys: TestKeys.roots)
         #expect(state.problems.isEmpty)
         #expect(state.eventCount == expected.count)
     }

@@ -102,6 +102,23 @@ import TestSupport
         #expect(try ProgrammeHistory.state(of: office.replica).projects["q"] != nil)
     }
 
+    /// Other root keys make other events count: a snapshot folded under the old ones is never resumed.
+    @Test func changingTheTrustedKeysLeavesNoStaleSnapshot() throws {
+        let tmp = TemporaryDirectory()
+        let (office, _) = try twoReplicas(tmp)
+        let trusted = try cached(office)
+        #expect(cacheFiles(office).contains("projection-head.json"))
+        try office.replica.setTrustedKeys([TrustedKey(name: "archief", publicKey: TestKeys.key("archief").publicKeyHex)])
+        let untrusting = try cached(office)
+        #expect(untrusting == (try fresh(office)))
+        let state = try ProgrammeHistory.state(of: office.replica)
+        #expect(state.themes.isEmpty && state.projects.isEmpty && state.budgetLines.isEmpty, "the office's key is no root any more")
+        #expect(state.problems.map(\.violation.rule) == ["enrolment", "enrolment", "enrolment"])
+        try office.replica.setTrustedKeys(TestKeys.roots)
+        #expect(try cached(office) == trusted)
+        #expect(try ProgrammeHistory.state(of: office.replica).problems.isEmpty)
+    }
+
     @Test func deletingTheCacheChangesNoOutput() throws {
         let tmp = TemporaryDirectory()
         let (office, _) = try twoReplicas(tmp)
