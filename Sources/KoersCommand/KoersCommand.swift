@@ -20,7 +20,7 @@ public enum KoersCommand {
             DecisionsCommand.self, PartnersCommand.self, ParticipationCommand.self, BudgetCommand.self,
             SubsidiesCommand.self, IndicatorsCommand.self, ConflictsCommand.self, ProblemsCommand.self,
             DigestCommand.self, SyncCommand.self, ServeCommand.self, BundleCommand.self, RemoteCommand.self,
-            KeyCommand.self, TrustCommand.self,
+            KeyCommand.self, TrustCommand.self, ReplicasCommand.self,
         ]
     }
 

@@ -27,11 +27,22 @@ import TestSupport
 
         """
 
+    /// A new replica trusting the office's key as the programme's root (the office's own replica: its own key).
     static func initStore(_ tmp: TemporaryDirectory, _ id: String, owner: String = office) -> String {
         let store = tmp.at(id)
         let result = Koers.run(["init", store, "--replica", id, "--owner", owner])
         #expect(result.status == 0, "\(result)")
+        let root = Koers.run(["key", "show", "--store", tmp.at(office)]).stdout.trimmingCharacters(in: .newlines)
+        let trusted = Koers.run(["trust", "add", "bureau", root, "--store", store])
+        #expect(trusted.status == 0, "\(trusted)")
         return store
+    }
+
+    /// The office enrols a replica for its owner.
+    static func enrol(_ store: String, owner: String, by office: String, now: String = "2025-01-06T09:00:00Z") {
+        let key = Koers.run(["key", "show", "--store", store]).stdout.trimmingCharacters(in: .newlines)
+        let result = record(office, ["replica-enrolled", "--replica", URL(fileURLWithPath: store).lastPathComponent, "--owner", owner, "--key", key], now: now)
+        #expect(result.status == 0, "\(result)")
     }
 
     /// The programme office's replica with the programme imported.
@@ -60,6 +71,8 @@ import TestSupport
         let store = programmeStore(tmp)
         let laptop = initStore(tmp, "bureau-laptop")
         let enschede = initStore(tmp, "enschede", owner: "enschede")
+        enrol(laptop, owner: office, by: store)
+        enrol(enschede, owner: "enschede", by: store)
         try exchange(from: store, to: laptop)
         try exchange(from: store, to: enschede)
         let results = [
@@ -151,7 +164,7 @@ import TestSupport
         #expect(try Replica.open(at: store).versionVector() == vector)
     }
 
-    @Test func anOwnerThatHasNotJoinedMayRecordNothing() throws {
+    @Test func aReplicaThatIsNotEnrolledMayRecordNothing() throws {
         let tmp = TemporaryDirectory()
         let store = Self.programmeStore(tmp)
         let evaluator = Self.initStore(tmp, "evaluator", owner: "evaluator")
@@ -159,8 +172,8 @@ import TestSupport
         let before = snapshot(of: evaluator)
         let result = Self.record(evaluator, ["indicator-recorded", "--project", "welzijn-op-recept", "--indicator", "tevredenheid", "--period", "2025", "--value", "8"], now: "2025-02-03T09:00:00Z")
         #expect(result.status == 1, "\(result)")
-        #expect(result.stderr.contains("'evaluator' is not an owner"), "\(result)")
-        #expect(result.stderr.contains("[rule: authorisation]"), "\(result)")
+        #expect(result.stderr.contains("not enrolled: replica 'evaluator' is not enrolled"), "\(result)")
+        #expect(result.stderr.contains("[rule: enrolment]"), "\(result)")
         #expect(snapshot(of: evaluator) == before)
     }
 

@@ -16,6 +16,9 @@ import TestSupport
         let store = tmp.at(id)
         let result = Koers.run(["init", store, "--replica", id, "--owner", "programmabureau"])
         #expect(result.status == 0, "\(result)")
+        // The office's own key is the programme's root, so that its events count.
+        let key = Koers.run(["key", "show", "--store", store]).stdout.trimmingCharacters(in: .newlines)
+        #expect(Koers.run(["trust", "add", "bureau", key, "--store", store]).status == 0)
         return store
     }
 
