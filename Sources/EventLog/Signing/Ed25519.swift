@@ -6,8 +6,10 @@ import Darwin
 
 /// An Ed25519 key pair (RFC 8032): a 32-byte secret seed and its 32-byte public key.
 ///
-/// The type holds no state: the seed is the whole secret, and these functions
-/// take it, or the public key, as bytes. Signing is deterministic and runs in
+/// These functions take the seed, or the public key, as bytes; to sign many
+/// messages with one key, make a `SigningKey` once, which does the work that
+/// depends on the seed alone (hashing it and deriving the public key) once
+/// instead of for every signature. Signing is deterministic and runs in
 /// constant time: no branch and no memory address depends on the seed or the
 /// nonce (`Scripts/check-constant-time` checks the machine code), and the secret
 /// intermediates are wiped before it returns. Verification is strict and
@@ -17,28 +19,30 @@ public struct Ed25519: Sendable {
     public static func publicKey(seed: [UInt8]) -> [UInt8] {
         precondition(seed.count == 32, "an Ed25519 seed is 32 bytes, not \(seed.count)")
         let table = BasePointTable.shared
-        return [UInt8](unsafeUninitializedCapacity: 32) { output, initialized in
-            seed.withUnsafeBytes { seedBytes in
-                derivePublicKey(seed: seedBytes.baseAddress.unsafelyUnwrapped, table: table, into: output.baseAddress.unsafelyUnwrapped)
-            }
-            initialized = 32
-        }
+        var key = ExpandedKey()
+        seed.withUnsafeBytes { expand(seed: $0.baseAddress.unsafelyUnwrapped, table: table, into: &key) }
+        let publicKey = withUnsafeBytes(of: key.publicKey) { [UInt8]($0) }
+        ConstantTime.wipe(&key)
+        return publicKey
     }
 
     /// The 64-byte signature of `message` under `seed` (32 bytes): R, then S.
+    ///
+    /// Expands the seed and derives the public key on every call, which costs
+    /// about as much as the signature itself: `SigningKey` does that once.
     public static func sign(_ message: [UInt8], seed: [UInt8]) -> [UInt8] {
         precondition(seed.count == 32, "an Ed25519 seed is 32 bytes, not \(seed.count)")
         let table = BasePointTable.shared
-        return [UInt8](unsafeUninitializedCapacity: 64) { output, initialized in
-            seed.withUnsafeBytes { seedBytes in
-                message.withUnsafeBytes { messageBytes in
-                    sign(
-                        messageBytes, seed: seedBytes.baseAddress.unsafelyUnwrapped, table: table,
-                        into: output.baseAddress.unsafelyUnwrapped)
-                }
+        var key = ExpandedKey()
+        seed.withUnsafeBytes { expand(seed: $0.baseAddress.unsafelyUnwrapped, table: table, into: &key) }
+        let signature = [UInt8](unsafeUninitializedCapacity: 64) { output, initialized in
+            message.withUnsafeBytes { messageBytes in
+                sign(messageBytes, key: &key, table: table, into: output.baseAddress.unsafelyUnwrapped)
             }
             initialized = 64
         }
+        ConstantTime.wipe(&key)
+        return signature
     }
 
     /// Whether `signature` is a valid signature of `message` under `publicKey`.
@@ -71,55 +75,113 @@ public struct Ed25519: Sendable {
     }
 }
 
+extension Ed25519 {
+    /// A secret key, expanded once, that signs any number of messages.
+    ///
+    /// Creating one hashes the seed and derives the public key (one base-point
+    /// multiplication); each signature then costs one base-point multiplication
+    /// and two hashes, about half of what `Ed25519.sign(_:seed:)` costs.
+    ///
+    /// A final class rather than a struct, because the secret must be wiped when
+    /// the key is released, and a deinit is what runs then: a copyable struct has
+    /// none, and its copies would scatter the secret where nothing wipes it. (A
+    /// noncopyable struct has a deinit too, but could not be kept in ordinary
+    /// collections, captured by escaping closures or shared between threads
+    /// without handing it over.) The secret is in a fixed-size allocation of its
+    /// own, never in an array, which may be copied or reallocated and leave
+    /// unwiped bytes in freed memory; and at a stable address, so that signing
+    /// reads it in place rather than copying it to the stack, and without the
+    /// exclusivity check that borrowing a stored `var` in place would need, which
+    /// two threads signing at once would trip.
+    ///
+    /// `@unchecked Sendable`: nothing is written after `init` until `deinit`, when
+    /// no other reference is left, and `sign` keeps all of its state on its own
+    /// stack, so any number of threads may sign with one key at once.
+    public final class SigningKey: @unchecked Sendable {
+        /// The 32-byte public key.
+        public let publicKey: [UInt8]
+        private let key: UnsafeMutablePointer<ExpandedKey>
+        private let table: BasePointTable
+
+        /// The key of `seed`, which must be 32 bytes; the caller keeps, and wipes, its own copy of the seed.
+        public init(seed: [UInt8]) {
+            precondition(seed.count == 32, "an Ed25519 seed is 32 bytes, not \(seed.count)")
+            let table = BasePointTable.shared
+            let key = UnsafeMutablePointer<ExpandedKey>.allocate(capacity: 1)
+            key.initialize(to: ExpandedKey())
+            seed.withUnsafeBytes { Ed25519.expand(seed: $0.baseAddress.unsafelyUnwrapped, table: table, into: key) }
+            self.table = table
+            self.key = key
+            publicKey = withUnsafeBytes(of: key.pointee.publicKey) { [UInt8]($0) }
+        }
+
+        deinit {
+            ConstantTime.wipe(UnsafeMutableRawPointer(key), count: MemoryLayout<ExpandedKey>.size)
+            key.deallocate()
+        }
+
+        /// The 64-byte signature of `message`: R, then S; the same bytes as `Ed25519.sign(message, seed:)`.
+        public func sign(_ message: [UInt8]) -> [UInt8] {
+            [UInt8](unsafeUninitializedCapacity: 64) { output, initialized in
+                message.withUnsafeBytes { messageBytes in
+                    Ed25519.sign(messageBytes, key: key, table: table, into: output.baseAddress.unsafelyUnwrapped)
+                }
+                initialized = 64
+            }
+        }
+    }
+}
+
 // The work, on fixed-size buffers.
 extension Ed25519 {
-    /// The secret half of a key, SHA-512 of the seed: the clamped scalar a, then the prefix that derives nonces.
-    private struct ExpandedSecret {
+    /// A key with everything that depends on the seed alone: SHA-512 of the seed,
+    /// whose low half is clamped into the scalar a and whose high half is the
+    /// prefix that derives nonces, then the public key A = [a]B, encoded.
+    /// Laid out in that order, 32 bytes each: `expand` writes the digest over the
+    /// first 64 bytes.
+    fileprivate struct ExpandedKey {
         var scalar = Bytes32.zero
         var prefix = Bytes32.zero
+        var publicKey = Bytes32.zero
     }
 
-    /// SHA-512 of the seed, with the low half clamped (RFC 8032 section 5.1.5):
-    /// the three low bits cleared so that a is a multiple of the cofactor 8, bit
-    /// 255 cleared and bit 254 set.
-    @inline(__always)
-    private static func expand(seed: UnsafeRawPointer, into secret: UnsafeMutablePointer<ExpandedSecret>) {
-        var hasher = SHA512()
-        hasher.update(UnsafeRawBufferPointer(start: seed, count: 32))
-        hasher.finalize(into: UnsafeMutableRawPointer(secret))
-        hasher.wipe()
-        let bytes = UnsafeMutableRawPointer(secret)
-        bytes.storeBytes(of: bytes.load(fromByteOffset: 0, as: UInt8.self) & 0xf8, toByteOffset: 0, as: UInt8.self)
-        bytes.storeBytes(of: (bytes.load(fromByteOffset: 31, as: UInt8.self) & 0x7f) | 0x40, toByteOffset: 31, as: UInt8.self)
-    }
-
+    /// Fills `key` from `seed` (32 bytes): SHA-512 of the seed, with the low half
+    /// clamped (RFC 8032 section 5.1.5): the three low bits cleared so that a is
+    /// a multiple of the cofactor 8, bit 255 cleared and bit 254 set; and the
+    /// public key.
+    ///
     /// Kept out of line: `Scripts/check-constant-time` checks its machine code.
     @inline(never)
-    static func derivePublicKey(seed: UnsafeRawPointer, table: BasePointTable, into output: UnsafeMutableRawPointer) {
-        var secret = ExpandedSecret()
-        expand(seed: seed, into: &secret)
-        var point = withUnsafePointer(to: &secret.scalar) { table.multiply(secret: UnsafeRawPointer($0)) }
-        point.encode(into: output)
-        ConstantTime.wipe(&secret)
+    fileprivate static func expand(seed: UnsafeRawPointer, table: BasePointTable, into key: UnsafeMutablePointer<ExpandedKey>) {
+        let bytes = UnsafeMutableRawPointer(key)
+        var hasher = SHA512()
+        hasher.update(UnsafeRawBufferPointer(start: seed, count: 32))
+        hasher.finalize(into: bytes)
+        hasher.wipe()
+        bytes.storeBytes(of: bytes.load(fromByteOffset: 0, as: UInt8.self) & 0xf8, toByteOffset: 0, as: UInt8.self)
+        bytes.storeBytes(of: (bytes.load(fromByteOffset: 31, as: UInt8.self) & 0x7f) | 0x40, toByteOffset: 31, as: UInt8.self)
+        var point = table.multiply(secret: UnsafeRawPointer(bytes))
+        point.encode(into: bytes + 64)
         ConstantTime.wipe(&point)
     }
 
-    /// RFC 8032 section 5.1.6, writing R and S to `signature`.
+    /// RFC 8032 section 5.1.6 with an expanded key, writing R and S to `signature`.
     ///
     /// Kept out of line: `Scripts/check-constant-time` checks its machine code.
     /// Its hashing goes through `SHA512.update` and `finalize(into:)`, which
     /// branch on byte counts only.
     @inline(never)
-    static func sign(
-        _ message: UnsafeRawBufferPointer, seed: UnsafeRawPointer, table: BasePointTable,
+    fileprivate static func sign(
+        _ message: UnsafeRawBufferPointer, key: UnsafePointer<ExpandedKey>, table: BasePointTable,
         into signature: UnsafeMutableRawPointer
     ) {
-        var secret = ExpandedSecret()
-        expand(seed: seed, into: &secret)
+        let scalarBytes = UnsafeRawPointer(key)
+        let prefix = scalarBytes + 32
+        let publicKey = scalarBytes + 64
 
         // r = SHA-512(prefix || M) mod L, the nonce: secret, and unique per message.
         var hasher = SHA512()
-        withUnsafePointer(to: &secret.prefix) { hasher.update(UnsafeRawBufferPointer(start: $0, count: 32)) }
+        hasher.update(UnsafeRawBufferPointer(start: prefix, count: 32))
         hasher.update(message)
         var digest = (Bytes32.zero, Bytes32.zero)
         withUnsafeMutablePointer(to: &digest) { hasher.finalize(into: UnsafeMutableRawPointer($0)) }
@@ -127,31 +189,25 @@ extension Ed25519 {
         var nonceBytes = Bytes32.zero
         withUnsafeMutablePointer(to: &nonceBytes) { nonce.encode(into: UnsafeMutableRawPointer($0)) }
 
-        // R = [r]B and A = [a]B, encoded with one shared inversion.
+        // R = [r]B.
         var noncePoint = withUnsafePointer(to: &nonceBytes) { table.multiply(secret: UnsafeRawPointer($0)) }
-        var publicPoint = withUnsafePointer(to: &secret.scalar) { table.multiply(secret: UnsafeRawPointer($0)) }
-        var publicKey = Bytes32.zero
-        withUnsafeMutablePointer(to: &publicKey) {
-            EdwardsPoint.encode(noncePoint, into: signature, publicPoint, into: UnsafeMutableRawPointer($0))
-        }
+        noncePoint.encode(into: signature)
 
         // k = SHA-512(R || A || M) mod L, public; S = (r + k a) mod L.
         hasher.update(UnsafeRawBufferPointer(start: signature, count: 32))
-        withUnsafePointer(to: &publicKey) { hasher.update(UnsafeRawBufferPointer(start: $0, count: 32)) }
+        hasher.update(UnsafeRawBufferPointer(start: publicKey, count: 32))
         hasher.update(message)
         withUnsafeMutablePointer(to: &digest) { hasher.finalize(into: UnsafeMutableRawPointer($0)) }
         let challenge = withUnsafePointer(to: &digest) { Scalar(reducingWide: UnsafeRawPointer($0)) }
-        var scalar = withUnsafePointer(to: &secret.scalar) { Scalar(unreducedBytes: UnsafeRawPointer($0)) }
+        var scalar = Scalar(unreducedBytes: scalarBytes)
         let s = Scalar.multiplyAdd(scalar, challenge, nonce)
         s.encode(into: signature + 32)
 
-        ConstantTime.wipe(&secret)
         hasher.wipe()
         ConstantTime.wipe(&digest)
         ConstantTime.wipe(&nonce)
         ConstantTime.wipe(&nonceBytes)
         ConstantTime.wipe(&noncePoint)
-        ConstantTime.wipe(&publicPoint)
         ConstantTime.wipe(&scalar)
     }
 
