@@ -127,6 +127,14 @@ extension EdwardsPoint {
         }
         return EdwardsPoint(x: x, y: y, z: .one, t: x * y)
     }
+
+    /// Encodes two points with one inversion between them (Montgomery's trick);
+    /// signing from a seed encodes both its public key and R.
+    static func encode(_ p: EdwardsPoint, into first: UnsafeMutableRawPointer, _ q: EdwardsPoint, into second: UnsafeMutableRawPointer) {
+        let bothInverse = (p.z * q.z).inverse()
+        p.projective.encode(into: first, zInverse: bothInverse * q.z)
+        q.projective.encode(into: second, zInverse: bothInverse * p.z)
+    }
 }
 
 /// A point in projective coordinates (X : Y : Z), x = X/Z and y = Y/Z: extended coordinates without T, the input of a doubling.

@@ -86,3 +86,50 @@ extension Signing {
         }
     }
 }
+
+extension Signing {
+    /// Signing a batch, whose signatures share one inversion, gives the signatures of signing one by one.
+    @Suite struct BatchSigningTests {
+        @Test func rfc8032ExamplesAsOneBatchPerKey() {
+            for example in Ed25519Vectors.rfc8032 {
+                let key = Ed25519.SigningKey(seed: example.seed)
+                #expect(key.sign([example.message]).map(hexString) == [example.sig], "\(example.name)")
+                #expect(key.sign([example.message, example.message]).map(hexString) == [example.sig, example.sig], "\(example.name)")
+            }
+        }
+
+        @Test(arguments: [0, 1, 2, 3, 17, 64])
+        func sameAsOneByOne(count: Int) {
+            var random = SeededRandom(seed: 0xba7c4 &+ UInt64(count))
+            let key = Ed25519.SigningKey(seed: Ed25519Tests.randomBytes(32, &random))
+            let messages = (0..<count).map { _ in Ed25519Tests.randomBytes(Int(random.next() % 400), &random) }
+            let signatures = key.sign(messages)
+            #expect(signatures.count == count)
+            #expect(signatures == messages.map { key.sign($0) })
+        }
+
+        /// Two threads signing batches with one key at once.
+        @Test func concurrentBatches() {
+            var random = SeededRandom(seed: 0xba7c4c0c0)
+            let key = Ed25519.SigningKey(seed: Ed25519Tests.randomBytes(32, &random))
+            let messages = (0..<2).map { _ in
+                (0..<40).map { _ in Ed25519Tests.randomBytes(1 + Int(random.next() % 250), &random) }
+            }
+            let expected = messages.map { $0.map { key.sign($0) } }
+            let results = SigningKeyTests.Results(threads: 2)
+            let done = DispatchSemaphore(value: 0)
+            for thread in 0..<2 {
+                let mine = messages[thread]
+                Thread {
+                    results.set(thread, (0..<10).flatMap { _ in key.sign(mine) })
+                    done.signal()
+                }.start()
+            }
+            done.wait()
+            done.wait()
+            for thread in 0..<2 {
+                #expect(results.get(thread) == Array((0..<10).map { _ in expected[thread] }.joined()), "thread \(thread)")
+            }
+        }
+    }
+}
