@@ -67,9 +67,9 @@ public struct Event: Sendable, Equatable {
     }
 
     /// The event with its hash (and, given a key, its signature) filled in, and its stored line, from one serialisation.
-    public func sealedWithLine(signedBy key: SigningKey? = nil) -> (event: Event, line: [UInt8]) {
+    public func sealedWithLine(signedBy key: Ed25519.SigningKey? = nil) -> (event: Event, line: [UInt8]) {
         var sealed = sealedForSigning()
-        sealed.event.sig = key.map { $0.signature(origin: sealed.event.origin, seq: sealed.event.seq, hash: sealed.event.hash) }
+        sealed.event.sig = key.map { $0.eventSignature(origin: sealed.event.origin, seq: sealed.event.seq, hash: sealed.event.hash) }
         return (sealed.event, sealed.line())
     }
 
@@ -102,25 +102,40 @@ public struct Event: Sendable, Equatable {
 
         /// Signs sealed events with `key` and gives them with their stored lines, in order.
         ///
-        /// Signing, the costly part, splits over the cores: each signature needs only its own event's hash.
-        public static func sign(_ sealed: [Sealed], with key: SigningKey) -> (events: [Event], lines: [[UInt8]]) {
-            let parts = min(sealed.count / 256 + 1, 4)
-            let results = Mutex([(sig: String, line: [UInt8])?](repeating: nil, count: sealed.count))
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                var index = part
-                while index < sealed.count {
-                    var one = sealed[index]
-                    let sig = key.signature(origin: one.event.origin, seq: one.event.seq, hash: one.event.hash)
-                    one.event.sig = sig
-                    let line = one.line()
-                    results.withLock { $0[index] = (sig, line) }
-                    index += parts
+        /// Signing, the costly part, splits over the cores (each signature needs only its own event's
+        /// hash), and each core signs in batches that share one field inversion.
+        public static func sign(_ sealed: [Sealed], with key: Ed25519.SigningKey) -> (events: [Event], lines: [[UInt8]]) {
+            let batch = 256
+            let chunks = stride(from: 0, to: sealed.count, by: batch).map { $0..<min($0 + batch, sealed.count) }
+            let signatures = Mutex([[UInt8]](repeating: [], count: sealed.count))
+            let next = Atomic<Int>(0)
+            DispatchQueue.concurrentPerform(iterations: min(chunks.count, 2)) { _ in
+                while true {
+                    let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard chunk < chunks.count else { return }
+                    let range = chunks[chunk]
+                    let signed = key.sign(range.map { index in
+                        let event = sealed[index].event
+                        return EventSignature.message(origin: event.origin, seq: event.seq, hash: event.hash)
+                    })
+                    signatures.withLock { all in
+                        for (index, signature) in zip(range, signed) { all[index] = signature }
+                    }
                 }
             }
-            let signed = results.withLock { $0 }
-            var events = sealed.map(\.event)
-            for index in events.indices { events[index].sig = signed[index]!.sig }
-            return (events, signed.map { $0!.line })
+            var events: [Event] = []
+            var lines: [[UInt8]] = []
+            events.reserveCapacity(sealed.count)
+            lines.reserveCapacity(sealed.count)
+            let all = signatures.withLock { $0 }
+            let publicKey = key.publicKeyHex
+            for (index, one) in sealed.enumerated() {
+                var signedOne = one
+                signedOne.event.sig = EventSignature(publicKey: publicKey, signature: hexString(all[index])).text
+                events.append(signedOne.event)
+                lines.append(signedOne.line())
+            }
+            return (events, lines)
         }
     }
 

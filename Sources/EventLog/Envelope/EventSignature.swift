@@ -60,30 +60,13 @@ public struct EventSignature: Sendable, Equatable {
     public static func isPublicKey(_ text: String) -> Bool { isLowercaseHex(text, count: 64) }
 }
 
-/// A replica's secret signing key, read from `key.secret`, with its public key.
-///
-/// A class so that the seed has one home that is wiped when the key is released.
-public final class SigningKey: @unchecked Sendable {
-    // Immutable after init (only deinit wipes it), so signing from several threads at once is safe.
-    private var seed: [UInt8]
-    public let publicKey: [UInt8]
-    public let publicKeyHex: String
-
-    public init(seed: [UInt8]) {
-        precondition(seed.count == 32, "an Ed25519 seed is 32 bytes")
-        self.seed = seed
-        publicKey = Ed25519.publicKey(seed: seed)
-        publicKeyHex = hexString(publicKey)
-    }
-
-    deinit {
-        for index in seed.indices { seed[index] = 0 }
-    }
+extension Ed25519.SigningKey {
+    /// The public key as `koers key show` prints it and a `sig` names it.
+    public var publicKeyHex: String { hexString(publicKey) }
 
     /// The `sig` member for an event with this origin, seq and hash.
-    public func signature(origin: String, seq: UInt64, hash: String) -> String {
-        let signature = Ed25519.sign(EventSignature.message(origin: origin, seq: seq, hash: hash), seed: seed)
-        return EventSignature(publicKey: publicKeyHex, signature: hexString(signature)).text
+    public func eventSignature(origin: String, seq: UInt64, hash: String) -> String {
+        EventSignature(publicKey: publicKeyHex, signature: hexString(sign(EventSignature.message(origin: origin, seq: seq, hash: hash)))).text
     }
 }
 

@@ -129,7 +129,7 @@ extension EdwardsPoint {
     }
 
     /// Encodes two points with one inversion between them (Montgomery's trick);
-    /// signing encodes both its public key and R.
+    /// signing from a seed encodes both its public key and R.
     static func encode(_ p: EdwardsPoint, into first: UnsafeMutableRawPointer, _ q: EdwardsPoint, into second: UnsafeMutableRawPointer) {
         let bothInverse = (p.z * q.z).inverse()
         p.projective.encode(into: first, zInverse: bothInverse * q.z)

@@ -27,7 +27,7 @@ extension Replica {
     }
 
     /// The replica's signing key, read from `key.secret`.
-    public func signingKey() throws(EventLogError) -> SigningKey {
+    public func signingKey() throws(EventLogError) -> Ed25519.SigningKey {
         guard FileIO.exists(secretKeyPath) else { throw .noKey(path: directory) }
         var text = try FileIO.readAll(secretKeyPath)
         defer { for index in text.indices { text[index] = 0 } }
@@ -36,7 +36,7 @@ extension Replica {
             throw .badIdentity(path: secretKeyPath, problem: "not a 32-byte seed in hex")
         }
         defer { for index in seed.indices { seed[index] = 0 } }
-        return SigningKey(seed: seed)
+        return Ed25519.SigningKey(seed: seed)
     }
 
     static func bytes(fromHex hex: [UInt8]) -> [UInt8]? {

@@ -16,10 +16,10 @@ public final class ReplicaWriter {
     /// What was set aside or completed when the lock was taken, for the command to report once.
     public let recovered: [Recovery]
     private var clock: HybridClock
-    private var key: SigningKey?
+    private var key: Ed25519.SigningKey?
 
     /// The replica's key, read once per writer.
-    private func signingKey() throws(EventLogError) -> SigningKey {
+    private func signingKey() throws(EventLogError) -> Ed25519.SigningKey {
         if let key { return key }
         let loaded = try replica.signingKey()
         key = loaded

@@ -438,7 +438,7 @@ struct EventGenerator {
     }
 
     @Test func aSealedAndSignedEventHasAValidSignatureAndTheLineItsMembersGive() throws {
-        let key = SigningKey(seed: Self.seed)
+        let key = Ed25519.SigningKey(seed: Self.seed)
         #expect(key.publicKeyHex == Self.publicKey)
         let (event, line) = Self.draft().sealedWithLine(signedBy: key)
         #expect(line == event.line)
@@ -454,7 +454,7 @@ struct EventGenerator {
     }
 
     @Test func aSignatureDoesNotCarryOverToAnotherEventOrKey() throws {
-        let key = SigningKey(seed: Self.seed)
+        let key = Ed25519.SigningKey(seed: Self.seed)
         let first = Self.draft().sealedWithLine(signedBy: key).event
         // The same signature on another event (another hash, another seq, another origin) is not valid.
         var moved = Self.draft(seq: 2, prev: first.hash).sealed()
@@ -464,7 +464,7 @@ struct EventGenerator {
         renamed.origin = "hengelo"
         #expect(!renamed.hasValidSignature)
         // Naming another key makes it invalid, and so does any flipped digit of the signature.
-        let other = SigningKey(seed: Array(repeating: 7, count: 32))
+        let other = Ed25519.SigningKey(seed: Array(repeating: 7, count: 32))
         var rekeyed = first
         rekeyed.sig = EventSignature(publicKey: other.publicKeyHex, signature: first.signature!.signature).text
         #expect(!rekeyed.hasValidSignature)

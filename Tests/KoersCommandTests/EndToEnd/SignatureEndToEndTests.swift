@@ -80,7 +80,7 @@ import TestSupport
         w.expectOK(["sync", w.path("enschede")], store: Self.pb)
         // An impostor re-signs enschede's whole log with its own key: every signature is valid, for the wrong key.
         w.make("impostor", owner: "enschede")
-        let forgedKey = SigningKey(seed: Array(repeating: 42, count: 32))
+        let forgedKey = Ed25519.SigningKey(seed: Array(repeating: 42, count: 32))
         w.copy("enschede", to: "stolen")
         try Self.rewrite(w, "stolen", origin: "enschede", from: 1) { event in
             event.data["participating"] = .bool(false)
@@ -89,7 +89,7 @@ import TestSupport
         let path = w.path("stolen") + "/log/enschede.jsonl"
         let resigned = try w.logLines("stolen", origin: "enschede").map { line -> [UInt8] in
             var event = try Event.parse(line: Array(line.utf8))
-            event.sig = forgedKey.signature(origin: event.origin, seq: event.seq, hash: event.hash)
+            event.sig = forgedKey.eventSignature(origin: event.origin, seq: event.seq, hash: event.hash)
             return event.line + [0x0A]
         }
         try Data(resigned.joined()).write(to: URL(fileURLWithPath: path))

@@ -9,9 +9,9 @@ import Testing
     static let participation = #"{"project": "welzijn-op-recept", "municipality": "enschede", "participating": true}"#
 
     /// The event with its signature replaced by one of `key` (the hash does not cover `sig`).
-    static func signed(_ event: Event, by key: SigningKey) -> Event {
+    static func signed(_ event: Event, by key: Ed25519.SigningKey) -> Event {
         var event = event
-        event.sig = key.signature(origin: event.origin, seq: event.seq, hash: event.hash)
+        event.sig = key.eventSignature(origin: event.origin, seq: event.seq, hash: event.hash)
         return event
     }
 

@@ -33,7 +33,7 @@ func date(_ text: String) -> LocalDate {
 struct EventMaker {
     private(set) var vector = VersionVector()
     private var previous: [String: String] = [:]
-    private var keys: [String: SigningKey] = [:]
+    private var keys: [String: Ed25519.SigningKey] = [:]
     private var clock = HybridClock()
     var wallMillis: Int64 = millis("2025-01-06T09:00:00Z")
 
@@ -52,7 +52,7 @@ struct EventMaker {
         ).sealed()
         let key = keys[origin] ?? TestKeys.key(origin)
         keys[origin] = key
-        event.sig = key.signature(origin: origin, seq: event.seq, hash: event.hash)
+        event.sig = key.eventSignature(origin: origin, seq: event.seq, hash: event.hash)
         previous[origin] = event.hash
         return event
     }

@@ -8,8 +8,8 @@ enum TestKeys {
         SHA256.digest(Array("koers-test-key:\(origin)".utf8))
     }
 
-    static func key(_ origin: String) -> SigningKey {
-        SigningKey(seed: seed(origin))
+    static func key(_ origin: String) -> Ed25519.SigningKey {
+        Ed25519.SigningKey(seed: seed(origin))
     }
 
     /// The programme office's key, the one root key the tests trust.
