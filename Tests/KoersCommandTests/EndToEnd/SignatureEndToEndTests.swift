@@ -60,7 +60,9 @@ import TestSupport
         w.make("fresh", owner: "enschede")
         let bundle = w.tmp.at("forged.bundle")
         w.expectOK(["bundle", "create", bundle], store: "forger")
-        let before = snapshot(of: w.path("fresh"))
+        // The lock file a refused writer leaves is no change to the replica.
+        func state() -> [String: [UInt8]] { snapshot(of: w.path("fresh")).filter { $0.key != "lock" } }
+        let before = state()
         let newest = w.logLines("forger", origin: Self.pb).count
         for (how, arguments) in [
             ("sync from the directory", ["sync", w.path("forger")]), ("sync over --exec", ["sync", "--exec", w.serveCommand("forger")]),
@@ -69,17 +71,18 @@ import TestSupport
             let result = w.koers(arguments, store: "fresh")
             #expect(result.status == 1, "\(how): \(result)")
             #expect(result.stderr.contains("bad signature: event programmabureau:\(newest) carries a signature that is not valid"), "\(how): \(result)")
-            #expect(snapshot(of: w.path("fresh")) == before, "\(how): the replica changed")
+            #expect(state() == before, "\(how): the replica changed")
         }
     }
 
     @Test func aHistoryReSignedWithAnotherKeyIsRefusedWhereTheOriginsKeyIsKnownAndNotAppliedElsewhere() throws {
         let w = SyncWorld()
         w.makeProgramme(joining: [("enschede", "enschede")])
+        // A newcomer that trusts the office and holds the programme, but nothing of enschede yet.
+        w.expectOK(["init", w.path("newcomer"), "--replica", "newcomer", "--owner", "hengelo", "--from", w.path(Self.pb)])
         w.record("enschede", ["participation-changed", "--project", "p", "--municipality", "enschede", "--participating", "true"])
         w.expectOK(["sync", w.path("enschede")], store: Self.pb)
-        // An impostor re-signs enschede's whole log with its own key: every signature is valid, for the wrong key.
-        w.make("impostor", owner: "enschede")
+        // A forger re-signs enschede's whole log with a key of its own: every signature is valid, for the wrong key.
         let forgedKey = Ed25519.SigningKey(seed: Array(repeating: 42, count: 32))
         w.copy("enschede", to: "stolen")
         try Self.rewrite(w, "stolen", origin: "enschede", from: 1) { event in
@@ -97,9 +100,6 @@ import TestSupport
         let refused = w.koers(["sync", w.path("stolen")], store: Self.pb)
         #expect(refused.status == 1, "\(refused)")
         // … and a replica that holds nothing of enschede takes the events, but the rules do not apply them.
-        w.expectOK(["init", w.path("newcomer"), "--replica", "newcomer", "--owner", "hengelo"])
-        w.expectOK(["trust", "add", "bureau", w.publicKey(Self.pb)], store: "newcomer")
-        w.expectOK(["sync", w.path(Self.pb), "--pull"], store: "newcomer")
         let truth = w.expectOK(["participation", "--json"], store: "newcomer")
         w.expectOK(["sync", w.path("stolen"), "--pull"], store: "newcomer")
         let forged = Self.problems(w, "newcomer").filter { $0["event"] == .string("enschede:1") }
@@ -112,16 +112,16 @@ import TestSupport
         let w = SyncWorld()
         w.makeProgramme(joining: [("enschede", "enschede")])
         // A replica made from the office, never enrolled: its own view refuses to record …
-        w.expectOK(["init", w.path("rogue"), "--replica", "rogue", "--owner", "hengelo", "--from", w.path(Self.pb)])
-        let refused = w.koers(["record", "participation-changed", "--project", "p", "--municipality", "hengelo", "--participating", "true"], store: "rogue")
+        w.expectOK(["init", w.path("rogue"), "--replica", "rogue", "--owner", Self.pb, "--from", w.path(Self.pb)])
+        let refused = w.koers(["record", "theme-defined", "--theme", "zorg", "--name", "Zorg"], store: "rogue")
         #expect(refused.status == 1 && refused.stderr.contains("not enrolled"), "\(refused)")
-        // … unless it trusts itself; then it records, and its events travel, but nobody else applies them.
+        // … unless it trusts itself as a root; then it records, and its events travel, but nobody else applies them.
         w.expectOK(["trust", "add", "myself", w.publicKey("rogue")], store: "rogue")
-        w.record("rogue", ["participation-changed", "--project", "p", "--municipality", "hengelo", "--participating", "true"])
-        let views = w.expectOK(["participation", "--json"], store: Self.pb)
+        w.record("rogue", ["theme-defined", "--theme", "zorg", "--name", "Zorg"])
+        let views = w.expectOK(["themes", "--json"], store: Self.pb)
         w.expectOK(["sync", w.path("rogue")], store: Self.pb)
         #expect(w.clock(Self.pb)["rogue"] == 1, "the event is in the office's log")
-        #expect(w.expectOK(["participation", "--json"], store: Self.pb) == views, "but not applied")
+        #expect(w.expectOK(["themes", "--json"], store: Self.pb) == views, "but not applied")
         let problem = Self.problems(w, Self.pb).first { $0["event"] == .string("rogue:1") }
         #expect(problem?["rule"] == .string("enrolment"), "\(String(describing: problem))")
         #expect(problem?["message"]?.stringValue?.hasPrefix("not enrolled") == true, "\(String(describing: problem))")

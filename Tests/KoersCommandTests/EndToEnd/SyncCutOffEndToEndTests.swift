@@ -191,6 +191,8 @@ import Darwin
     @Test func aRoundCutAfterAFrameKeepsItAndTheNextRoundResumes() throws {
         let w = SyncWorld()
         w.makeProgramme(joining: [("enschede", "enschede"), ("menzis", "menzis")])
+        // enschede takes in menzis's enrolment, the causal past of menzis's events.
+        w.expectOK(["sync", w.path(Self.pb), "--pull"], store: "enschede")
         w.record("enschede", ["participation-changed", "--project", "p", "--municipality", "enschede", "--participating", "true"])
         for id in ["d1", "d2", "d3"] {
             w.record("menzis", ["decision-recorded", "--decision", id, "--body", "menzis", "--date", "2024-05-01", "--title", id, "--outcome", "adopted"])
