@@ -30,6 +30,7 @@ import TestSupport
 
         // The secret never leaves its file: not in output, a bundle, or a peer after a sync round.
         let store = tmp.at("programmabureau")
+        #expect(Koers.run(["trust", "add", "bureau", key, "--store", store]).status == 0)
         #expect(Koers.run(["record", "theme-defined", "--theme", "jeugd", "--name", "Jeugd", "--store", store]).status == 0)
         let outputs = ["status", "log", "verify"].map { Koers.run([$0, "--json", "--store", store]).stdout }
         #expect(!outputs.joined().contains(secret))
