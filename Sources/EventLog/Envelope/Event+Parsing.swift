@@ -73,7 +73,7 @@ extension Event {
                     case "sig":
                         try once(sig, name)
                         let text = try reader.readString()
-                        guard EventSignature(parsing: text) != nil else {
+                        guard EventSignature.isWellFormed(text) else {
                             throw EnvelopeError(field: name, problem: "is not 'ed25519:<public key, 64 hex digits>:<signature, 128 hex digits>'")
                         }
                         sig = text

@@ -21,11 +21,27 @@ public struct EventSignature: Sendable, Equatable {
 
     /// Reads a `sig` member; nil unless it has exactly the form `ed25519:<64 hex>:<128 hex>`.
     public init?(parsing text: String) {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == Self.scheme,
-            Self.isLowercaseHex(parts[1], count: 64), Self.isLowercaseHex(parts[2], count: 128)
-        else { return nil }
-        self.init(publicKey: String(parts[1]), signature: String(parts[2]))
+        guard Self.isWellFormed(text) else { return nil }
+        let utf8 = text.utf8
+        self.init(
+            publicKey: String(decoding: utf8.dropFirst(8).prefix(64), as: UTF8.self),
+            signature: String(decoding: utf8.dropFirst(73), as: UTF8.self))
+    }
+
+    /// Whether `text` has exactly the form `ed25519:<64 hex>:<128 hex>`, checked byte by byte: every
+    /// replay asks it of every event, so it makes no substrings.
+    static func isWellFormed(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count == 8 + 64 + 1 + 128 else { return false }
+            for (index, byte) in "ed25519:".utf8.enumerated() where bytes[index] != byte { return false }
+            guard bytes[72] == UInt8(ascii: ":") else { return false }
+            for index in 8..<bytes.count where index != 72 {
+                let byte = bytes[index]
+                guard (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte) else { return false }
+            }
+            return true
+        }
     }
 
     /// The `sig` member's text.
@@ -75,7 +91,10 @@ extension Event {
     public var signature: EventSignature? { sig.flatMap(EventSignature.init(parsing:)) }
 
     /// The public key the event says signed it (not verified).
-    public var signerKey: String? { signature?.publicKey }
+    public var signerKey: String? {
+        guard let sig, EventSignature.isWellFormed(sig) else { return nil }
+        return String(decoding: sig.utf8.dropFirst(8).prefix(64), as: UTF8.self)
+    }
 
     /// Whether the event carries a valid signature under the key it names.
     public var hasValidSignature: Bool { signature?.isValid(for: self) ?? false }
