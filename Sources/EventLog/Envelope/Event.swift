@@ -1,6 +1,3 @@
-import Dispatch
-import Synchronization
-
 /// One event as it travels and is stored: the envelope (who, where in the origin's chain, what it had seen, when) around a typed payload.
 ///
 /// The `hash` is the lowercase hex SHA-256 of the RFC 8785 canonical form of the
@@ -76,7 +73,7 @@ public struct Event: Sendable, Equatable {
     /// An event whose hash is known and whose `sig` is still to be decided, with the bytes its line is spliced from.
     ///
     /// Hashing must go in order (each event's `prev` is the hash before it) but signing need not,
-    /// so a batch is hashed first and then signed on all cores.
+    /// so a batch is signed on other threads as it is hashed (see `SigningBatch`).
     public struct Sealed: Sendable {
         public var event: Event
         let hashed: [UInt8]
@@ -99,47 +96,9 @@ public struct Event: Sendable, Equatable {
             line.append(contentsOf: hashed[slots.sig...])
             return line
         }
-
-        /// Signs sealed events with `key` and gives them with their stored lines, in order.
-        ///
-        /// Signing, the costly part, splits over the cores (each signature needs only its own event's
-        /// hash), and each core signs in batches that share one field inversion.
-        public static func sign(_ sealed: [Sealed], with key: Ed25519.SigningKey) -> (events: [Event], lines: [[UInt8]]) {
-            let batch = 256
-            let chunks = stride(from: 0, to: sealed.count, by: batch).map { $0..<min($0 + batch, sealed.count) }
-            let signatures = Mutex([[UInt8]](repeating: [], count: sealed.count))
-            let next = Atomic<Int>(0)
-            DispatchQueue.concurrentPerform(iterations: min(chunks.count, 2)) { _ in
-                while true {
-                    let chunk = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard chunk < chunks.count else { return }
-                    let range = chunks[chunk]
-                    let signed = key.sign(range.map { index in
-                        let event = sealed[index].event
-                        return EventSignature.message(origin: event.origin, seq: event.seq, hash: event.hash)
-                    })
-                    signatures.withLock { all in
-                        for (index, signature) in zip(range, signed) { all[index] = signature }
-                    }
-                }
-            }
-            var events: [Event] = []
-            var lines: [[UInt8]] = []
-            events.reserveCapacity(sealed.count)
-            lines.reserveCapacity(sealed.count)
-            let all = signatures.withLock { $0 }
-            let publicKey = key.publicKeyHex
-            for (index, one) in sealed.enumerated() {
-                var signedOne = one
-                signedOne.event.sig = EventSignature(publicKey: publicKey, signature: hexString(all[index])).text
-                events.append(signedOne.event)
-                lines.append(signedOne.line())
-            }
-            return (events, lines)
-        }
     }
 
-    /// The event with its hash filled in and without `sig`, ready to be signed (see `Sealed.sign`).
+    /// The event with its hash filled in and without `sig`, ready to be signed (see `SigningBatch`).
     public func sealedForSigning() -> Sealed {
         var event = self
         event.sig = nil

@@ -47,11 +47,12 @@ public final class ReplicaWriter {
     /// Each event's clock is everything held before it; its timestamp is later than every held event's.
     /// Each is signed with the replica's key.
     public func author(_ drafts: [EventDraft], wallMillis: Int64) throws(EventLogError) -> [Event] {
-        try authorWithLines(drafts, wallMillis: wallMillis).events
+        try authorSigning(drafts, wallMillis: wallMillis).finish().events
     }
 
-    /// As `author`, with each event's stored line, to hand to `append` so nothing is serialised twice.
-    public func authorWithLines(_ drafts: [EventDraft], wallMillis: Int64) throws(EventLogError) -> (events: [Event], lines: [[UInt8]]) {
+    /// As `author`, but the signatures are made on other threads while the caller goes on (to check the
+    /// events against the rules, say); `finish` waits for them and gives the events with their stored lines.
+    public func authorSigning(_ drafts: [EventDraft], wallMillis: Int64) throws(EventLogError) -> SigningBatch {
         let key = try signingKey()
         let origin = replica.identity.replica
         if let held = heads[origin]?.signerKey, held != key.publicKeyHex {
@@ -60,18 +61,18 @@ public final class ReplicaWriter {
         var vector = versionVector
         var hybrid = clock
         var previous = heads[origin]?.hash
-        var sealed: [Event.Sealed] = []
-        sealed.reserveCapacity(drafts.count)
+        let batch = SigningBatch(key: key, count: drafts.count)
         for draft in drafts {
             vector[origin] += 1
-            let next = Event(
+            let sealed = Event(
                 origin: origin, seq: vector[origin], clock: vector, hlc: hybrid.tick(wallMillis: wallMillis),
                 effective: draft.effective, type: draft.type, data: draft.data, prev: previous
             ).sealedForSigning()
-            previous = next.event.hash
-            sealed.append(next)
+            previous = sealed.event.hash
+            batch.add(sealed)
         }
-        return Event.Sealed.sign(sealed, with: key)
+        batch.close()
+        return batch
     }
 
     /// Appends events durably. Each must continue its origin's chain (next `seq`, `prev` the held head's hash)

@@ -32,13 +32,15 @@ enum Recording {
         return try replica.write { writer in
             context.report(writer.recovered)
             var state = try ProgrammeHistory.state(of: replica)
-            let (events, lines) = try writer.authorWithLines(drafts, wallMillis: wall)
-            for (event, item) in zip(events, items) {
-                if let violation = state.apply(event) {
+            // The rules are checked while the events are being signed, with the key that signs them.
+            let batch = try writer.authorSigning(drafts, wallMillis: wall)
+            for (event, item) in zip(batch.unsignedEvents, items) {
+                if let violation = state.apply(event, signedBy: batch.signerKey) {
                     errors.append(message(item, "\(event.type): \(violation)"))
                     if errors.count >= 20 { break }
                 }
             }
+            let (events, lines) = batch.finish()
             guard errors.isEmpty else { throw CommandFailure(text: errors.joined(separator: "\n") + "\nnothing recorded\n") }
             try writer.append(events, lines: lines)
             return events

@@ -2,11 +2,14 @@ import EventLog
 
 extension ProgrammeState {
     /// Folds one event in. An event that breaks a rule changes nothing but the problems list, and its violation is returned.
+    ///
+    /// `signedBy` is for events this replica is about to sign (their signatures are still being made
+    /// while the rules are checked): the key that will sign them, in place of the key their `sig` names.
     @discardableResult
-    public mutating func apply(_ event: Event) -> RuleViolation? {
+    public mutating func apply(_ event: Event, signedBy key: String? = nil) -> RuleViolation? {
         eventCount += 1
         do {
-            try check(event)
+            try check(event, signedBy: key)
             fold(event)
             return nil
         } catch {
@@ -16,9 +19,9 @@ extension ProgrammeState {
     }
 
     /// Checks every rule for the event against the current state, without applying it.
-    public func check(_ event: Event) throws(RuleViolation) {
+    public func check(_ event: Event, signedBy key: String? = nil) throws(RuleViolation) {
         try EventCatalogue.checkForm(type: event.type, data: event.data)
-        let authority = try authority(of: event)
+        let authority = try authority(of: event, signedBy: key ?? event.signerKey)
         guard let author = event.data["recordedBy"]?.stringValue else {
             throw RuleViolation("authorisation", "data.recordedBy is missing: every event names the owner it is recorded for")
         }
@@ -47,8 +50,8 @@ extension ProgrammeState {
     /// The key the event names is taken as it is: signatures are verified when events arrive and by
     /// `koers verify --signatures`, not on every replay. A revocation counts from its place in the log's
     /// order: an event of the revoked replica that sorts before it was applied when it was folded.
-    private func authority(of event: Event) throws(RuleViolation) -> Authority {
-        guard let key = event.signerKey else {
+    private func authority(of event: Event, signedBy key: String?) throws(RuleViolation) -> Authority {
+        guard let key else {
             throw RuleViolation("signature", event.sig == nil
                 ? "not signed: \(event.origin):\(event.seq) carries no signature, so nothing tells who recorded it"
                 : "not signed: the sig of \(event.origin):\(event.seq) is not \(EventSignature.scheme):<public key>:<signature> in lowercase hex")
