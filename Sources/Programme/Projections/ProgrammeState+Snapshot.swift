@@ -1,244 +1,247 @@
 import EventLog
 
-/// A snapshot of the state as JSON, for the projection cache: `snapshot` and `init(snapshot:trustedKeys:)` round-trip exactly.
+/// A snapshot of the state in bytes, for the projection cache: `snapshot` and `init(snapshot:trustedKeys:)` round-trip exactly.
 ///
 /// The trusted root keys are not in it (the cache keeps their digest beside it). Only the cache reads it back; a snapshot that does not decode is ignored and the state is
-/// replayed from the log, so the format may change between versions of koers.
+/// replayed from the log, so the form may change between versions of koers (see `SnapshotWriter`).
 extension ProgrammeState {
-    struct SnapshotError: Error {}
-
-    public var snapshot: JSONValue {
-        func sorted<V>(_ d: [String: V], _ f: (V) -> JSONValue) -> JSONValue {
-            .object(d.map { ($0.key, f($0.value)) })
-        }
-        return .object([
-            ("owners", sorted(owners) { o in .object([("name", .string(o.name)), ("kind", .string(o.kind)), ("ref", Self.encode(o.ref))]) }),
-            ("themes", sorted(themes) { t in
-                .object([("name", .string(t.name)), ("description", t.description.map { .string($0) } ?? .null), ("ref", Self.encode(t.ref))])
-            }),
-            ("projects", sorted(projects) { p in
-                .object([
-                    ("fields", sorted(p.fields, Self.encode)), ("started", Self.encode(p.started)),
-                    ("ending", p.ending.map { e in
-                        .object([("outcome", .string(e.outcome)), ("into", e.into.map { .string($0) } ?? .null), ("ref", Self.encode(e.ref))])
-                    } ?? .null),
-                    ("historyCount", .integer(Int64(p.historyCount))), ("historySum", .array([.string(String(p.historySum.0)), .string(String(p.historySum.1))])),
-                ])
-            }),
-            ("partners", sorted(partners) { p in
-                .object([
-                    ("name", .string(p.name)), ("kind", p.kind.map { .string($0) } ?? .null), ("ref", Self.encode(p.ref)),
-                    ("links", .array(p.links.map { key, register in
-                        .object([
-                            ("targetKind", .string(key.targetKind)), ("target", .string(key.target)), ("role", .string(key.role)),
-                            ("register", Self.encode(register)),
-                        ])
-                    })),
-                ])
-            }),
-            ("decisions", sorted(decisions) { d in
-                .object([
-                    ("body", .string(d.body)), ("date", .string(d.date)), ("title", .string(d.title)), ("outcome", .string(d.outcome)),
-                    ("projects", .array(d.projects.map { .string($0) })), ("subsidies", .array(d.subsidies.map { .string($0) })),
-                    ("amountCents", d.amountCents.map { .integer($0) } ?? .null), ("source", d.source ?? .null), ("ref", Self.encode(d.ref)),
-                ])
-            }),
-            ("budgetLines", sorted(budgetLines) { l in
-                .object([
-                    ("year", .integer(l.year)), ("side", .string(l.side)), ("name", .string(l.name)),
-                    ("theme", l.theme.map { .string($0) } ?? .null), ("funder", l.funder.map { .string($0) } ?? .null),
-                    ("reserve", .bool(l.reserve)), ("amountCents", .integer(l.amountCents)), ("source", l.source ?? .null),
-                    ("ref", Self.encode(l.ref)),
-                    ("amendments", .array(l.amendments.map { a in
-                        .object([
-                            ("deltaCents", .integer(a.deltaCents)), ("reason", .string(a.reason)),
-                            ("decision", a.decision.map { .string($0) } ?? .null), ("ref", Self.encode(a.ref)),
-                        ])
-                    })),
-                ])
-            }),
-            ("subsidies", sorted(subsidies) { s in
-                .object([
-                    ("name", .string(s.name)), ("grantor", .string(s.grantor)), ("amountCents", .integer(s.amountCents)),
-                    ("year", s.year.map { .integer($0) } ?? .null), ("projects", .array(s.projects.map { .string($0) })),
-                    ("decision", s.decision.map { .string($0) } ?? .null), ("ref", Self.encode(s.ref)),
-                ])
-            }),
-            ("indicators", .array(indicators.map { key, register in
-                .object([
-                    ("project", .string(key.project)), ("indicator", .string(key.indicator)), ("period", .string(key.period)),
-                    ("municipality", key.municipality.map { .string($0) } ?? .null), ("register", Self.encode(register)),
-                ])
-            })),
-            ("participation", sorted(participation) { byMunicipality in sorted(byMunicipality, Self.encode) }),
-            ("enrolments", sorted(enrolments) { e in
-                .object([
-                    ("owner", .string(e.owner)), ("key", .string(e.key)), ("ref", Self.encode(e.ref)),
-                    ("revocation", e.revocation.map { r in
-                        .object([("reason", .string(r.reason)), ("ref", Self.encode(r.ref)), ("upToSeq", .integer(Int64(r.upToSeq)))])
-                    } ?? .null),
-                ])
-            }),
-            ("problems", .array(problems.map { p in
-                .object([("ref", Self.encode(p.ref)), ("rule", .string(p.violation.rule)), ("message", .string(p.violation.message))])
-            })),
-            ("eventCount", .integer(Int64(eventCount))),
-        ])
+    /// The state as its string table followed by the body that names those strings.
+    public var snapshot: [UInt8] {
+        var body = SnapshotWriter(reservingCapacity: 64 * eventCount + 4096)
+        encode(into: &body)
+        return body.table + body.bytes
     }
 
-    public init(snapshot value: JSONValue, trustedKeys: [TrustedKey]) throws {
-        guard let root = value.objectValue else { throw SnapshotError() }
-        func object(_ v: JSONValue?) throws -> JSONObject {
-            guard let o = v?.objectValue else { throw SnapshotError() }
-            return o
+    public init(snapshot bytes: [UInt8], trustedKeys: [TrustedKey]) throws {
+        self = try bytes.withUnsafeBytes { raw in
+            var reader = SnapshotReader(raw)
+            return try ProgrammeState(reading: &reader, trustedKeys: trustedKeys)
         }
-        func text(_ o: JSONObject, _ k: String) throws -> String {
-            guard let s = o[k]?.stringValue else { throw SnapshotError() }
-            return s
-        }
-        func optionalText(_ o: JSONObject, _ k: String) -> String? { o[k]?.stringValue }
-        func int(_ o: JSONObject, _ k: String) throws -> Int64 {
-            guard let i = o[k]?.integerValue else { throw SnapshotError() }
-            return i
-        }
-        func list(_ o: JSONObject, _ k: String) throws -> [String] {
-            guard let a = o[k]?.arrayValue else { throw SnapshotError() }
-            return try a.map { guard let s = $0.stringValue else { throw SnapshotError() }; return s }
-        }
-        func nullable(_ o: JSONObject, _ k: String) -> JSONValue? {
-            guard let v = o[k], v != .null else { return nil }
-            return v
-        }
+    }
+
+    /// Reads a snapshot that takes up the rest of the reader's bytes.
+    init(reading reader: inout SnapshotReader, trustedKeys: [TrustedKey]) throws(SnapshotReader.Malformed) {
         self.init(trustedKeys: trustedKeys)
-        for (id, v) in try object(root["owners"]).members {
-            let o = try object(v)
-            owners[id] = Owner(id: id, name: try text(o, "name"), kind: try text(o, "kind"), ref: try Self.decodeRef(o["ref"]))
+        try reader.readTable()
+        try decode(from: &reader)
+        guard reader.isAtEnd else { throw SnapshotReader.Malformed() }
+    }
+
+    func encode(into out: inout SnapshotWriter) {
+        out.write(owners.count)
+        for (id, o) in owners {
+            out.write(id); out.write(o.name); out.write(o.kind); Self.encode(o.ref, &out)
         }
-        for (id, v) in try object(root["themes"]).members {
-            let o = try object(v)
-            themes[id] = Theme(id: id, name: try text(o, "name"), description: optionalText(o, "description"), ref: try Self.decodeRef(o["ref"]))
+        out.write(themes.count)
+        for (id, t) in themes {
+            out.write(id); out.write(t.name); out.write(t.description); Self.encode(t.ref, &out)
         }
-        for (id, v) in try object(root["projects"]).members {
-            let o = try object(v)
-            var fields: [String: Register] = [:]
-            for (field, register) in try object(o["fields"]).members { fields[field] = try Self.decodeRegister(register) }
-            var ending: Ending?
-            if let e = nullable(o, "ending") {
-                let eo = try object(e)
-                ending = Ending(outcome: try text(eo, "outcome"), into: optionalText(eo, "into"), ref: try Self.decodeRef(eo["ref"]))
+        out.write(projects.count)
+        for (id, p) in projects {
+            out.write(id)
+            out.write(p.fields.count)
+            for (field, register) in p.fields { out.write(field); Self.encode(register, &out) }
+            Self.encode(p.started, &out)
+            out.write(p.ending != nil)
+            if let e = p.ending { out.write(e.outcome); out.write(e.into); Self.encode(e.ref, &out) }
+            out.write(p.historyCount); out.write(p.historySum.0); out.write(p.historySum.1)
+        }
+        out.write(partners.count)
+        for (id, p) in partners {
+            out.write(id); out.write(p.name); out.write(p.kind); Self.encode(p.ref, &out)
+            out.write(p.links.count)
+            for (key, register) in p.links {
+                out.write(key.targetKind); out.write(key.target); out.write(key.role); Self.encode(register, &out)
             }
-            var project = Project(id: id, fields: fields, started: try Self.decodeRef(o["started"]), ending: ending, history: [])
-            project.historyCount = Int(try int(o, "historyCount"))
-            guard let sum = o["historySum"]?.arrayValue, sum.count == 2, let high = sum[0].stringValue.flatMap({ UInt64($0) }),
-                let low = sum[1].stringValue.flatMap({ UInt64($0) })
-            else { throw SnapshotError() }
-            project.historySum = (high, low)
+        }
+        out.write(decisions.count)
+        for (id, d) in decisions {
+            out.write(id); out.write(d.body); out.write(d.date); out.write(d.title); out.write(d.outcome)
+            out.write(d.projects); out.write(d.subsidies)
+            out.write(d.amountCents != nil); if let amount = d.amountCents { out.write(signed: amount) }
+            out.write(d.source); Self.encode(d.ref, &out)
+        }
+        out.write(budgetLines.count)
+        for (id, l) in budgetLines {
+            out.write(id); out.write(signed: l.year); out.write(l.side); out.write(l.name); out.write(l.theme); out.write(l.funder)
+            out.write(l.reserve); out.write(signed: l.amountCents); out.write(l.source); Self.encode(l.ref, &out)
+            out.write(l.amendments.count)
+            for a in l.amendments {
+                out.write(signed: a.deltaCents); out.write(a.reason); out.write(a.decision); Self.encode(a.ref, &out)
+            }
+        }
+        out.write(subsidies.count)
+        for (id, s) in subsidies {
+            out.write(id); out.write(s.name); out.write(s.grantor); out.write(signed: s.amountCents)
+            out.write(s.year != nil); if let year = s.year { out.write(signed: year) }
+            out.write(s.projects); out.write(s.decision); Self.encode(s.ref, &out)
+        }
+        out.write(indicators.count)
+        for (key, register) in indicators {
+            out.write(key.project); out.write(key.indicator); out.write(key.period); out.write(key.municipality)
+            Self.encode(register, &out)
+        }
+        out.write(participation.count)
+        for (project, byMunicipality) in participation {
+            out.write(project)
+            out.write(byMunicipality.count)
+            for (municipality, register) in byMunicipality { out.write(municipality); Self.encode(register, &out) }
+        }
+        out.write(enrolments.count)
+        for (replica, e) in enrolments {
+            out.write(replica); out.write(e.owner); out.write(e.key); Self.encode(e.ref, &out)
+            out.write(e.revocation != nil)
+            if let r = e.revocation { out.write(r.reason); Self.encode(r.ref, &out); out.write(r.upToSeq) }
+        }
+        out.write(problems.count)
+        for p in problems {
+            Self.encode(p.ref, &out); out.write(p.violation.rule); out.write(p.violation.message)
+        }
+        out.write(eventCount)
+    }
+
+    mutating func decode(from input: inout SnapshotReader) throws(SnapshotReader.Malformed) {
+        for _ in 0..<(try input.readCount()) {
+            let id = try input.readString()
+            owners[id] = Owner(id: id, name: try input.readString(), kind: try input.readString(), ref: try Self.decodeRef(&input))
+        }
+        for _ in 0..<(try input.readCount()) {
+            let id = try input.readString()
+            themes[id] = Theme(id: id, name: try input.readString(), description: try input.readOptionalString(), ref: try Self.decodeRef(&input))
+        }
+        for _ in 0..<(try input.readCount()) {
+            let id = try input.readString()
+            var fields: [String: Register] = [:]
+            for _ in 0..<(try input.readCount()) { fields[try input.readString()] = try Self.decodeRegister(&input) }
+            let started = try Self.decodeRef(&input)
+            var ending: Ending?
+            if try input.readBool() {
+                ending = Ending(outcome: try input.readString(), into: try input.readOptionalString(), ref: try Self.decodeRef(&input))
+            }
+            var project = Project(id: id, fields: fields, started: started, ending: ending, history: [])
+            project.historyCount = try input.readInt()
+            project.historySum = (try input.readUInt64(), try input.readUInt64())
             projects[id] = project
         }
-        for (id, v) in try object(root["partners"]).members {
-            let o = try object(v)
+        for _ in 0..<(try input.readCount()) {
+            let id = try input.readString()
+            let name = try input.readString()
+            let kind = try input.readOptionalString()
+            let ref = try Self.decodeRef(&input)
             var links: [LinkKey: Register] = [:]
-            for link in o["links"]?.arrayValue ?? [] {
-                let lo = try object(link)
-                links[LinkKey(targetKind: try text(lo, "targetKind"), target: try text(lo, "target"), role: try text(lo, "role"))] =
-                    try Self.decodeRegister(lo["register"]!)
+            for _ in 0..<(try input.readCount()) {
+                let key = LinkKey(targetKind: try input.readString(), target: try input.readString(), role: try input.readString())
+                links[key] = try Self.decodeRegister(&input)
             }
-            partners[id] = Partner(id: id, name: try text(o, "name"), kind: optionalText(o, "kind"), ref: try Self.decodeRef(o["ref"]), links: links)
+            partners[id] = Partner(id: id, name: name, kind: kind, ref: ref, links: links)
         }
-        for (id, v) in try object(root["decisions"]).members {
-            let o = try object(v)
+        let decisionCount = try input.readCount()
+        decisions.reserveCapacity(decisionCount)
+        for _ in 0..<decisionCount {
+            let id = try input.readString()
             decisions[id] = Decision(
-                id: id, body: try text(o, "body"), date: try text(o, "date"), title: try text(o, "title"),
-                outcome: try text(o, "outcome"), projects: try list(o, "projects"), subsidies: try list(o, "subsidies"),
-                amountCents: o["amountCents"]?.integerValue, source: nullable(o, "source"), ref: try Self.decodeRef(o["ref"]))
+                id: id, body: try input.readString(), date: try input.readString(), title: try input.readString(),
+                outcome: try input.readString(), projects: try input.readStrings(), subsidies: try input.readStrings(),
+                amountCents: try input.readBool() ? try input.readSigned() : nil, source: try input.readOptionalJSON(),
+                ref: try Self.decodeRef(&input))
         }
-        for (id, v) in try object(root["budgetLines"]).members {
-            let o = try object(v)
-            let amendments = try (o["amendments"]?.arrayValue ?? []).map { a in
-                let ao = try object(a)
-                return Amendment(
-                    deltaCents: try int(ao, "deltaCents"), reason: try text(ao, "reason"), decision: optionalText(ao, "decision"),
-                    ref: try Self.decodeRef(ao["ref"]))
+        for _ in 0..<(try input.readCount()) {
+            let id = try input.readString()
+            var line = BudgetLine(
+                id: id, year: try input.readSigned(), side: try input.readString(), name: try input.readString(),
+                theme: try input.readOptionalString(), funder: try input.readOptionalString(), reserve: try input.readBool(),
+                amountCents: try input.readSigned(), amendments: [], source: try input.readOptionalJSON(), ref: try Self.decodeRef(&input))
+            let amendmentCount = try input.readCount()
+            line.amendments.reserveCapacity(amendmentCount)
+            for _ in 0..<amendmentCount {
+                line.amendments.append(Amendment(
+                    deltaCents: try input.readSigned(), reason: try input.readString(), decision: try input.readOptionalString(),
+                    ref: try Self.decodeRef(&input)))
             }
-            budgetLines[id] = BudgetLine(
-                id: id, year: try int(o, "year"), side: try text(o, "side"), name: try text(o, "name"), theme: optionalText(o, "theme"),
-                funder: optionalText(o, "funder"), reserve: o["reserve"]?.boolValue ?? false, amountCents: try int(o, "amountCents"),
-                amendments: amendments, source: nullable(o, "source"), ref: try Self.decodeRef(o["ref"]))
+            budgetLines[id] = line
         }
-        for (id, v) in try object(root["subsidies"]).members {
-            let o = try object(v)
+        for _ in 0..<(try input.readCount()) {
+            let id = try input.readString()
             subsidies[id] = Subsidy(
-                id: id, name: try text(o, "name"), grantor: try text(o, "grantor"), amountCents: try int(o, "amountCents"),
-                year: o["year"]?.integerValue, projects: try list(o, "projects"), decision: optionalText(o, "decision"),
-                ref: try Self.decodeRef(o["ref"]))
+                id: id, name: try input.readString(), grantor: try input.readString(), amountCents: try input.readSigned(),
+                year: try input.readBool() ? try input.readSigned() : nil, projects: try input.readStrings(),
+                decision: try input.readOptionalString(), ref: try Self.decodeRef(&input))
         }
-        for v in root["indicators"]?.arrayValue ?? [] {
-            let o = try object(v)
+        let indicatorCount = try input.readCount()
+        indicators.reserveCapacity(indicatorCount)
+        for _ in 0..<indicatorCount {
             let key = IndicatorKey(
-                project: try text(o, "project"), indicator: try text(o, "indicator"), period: try text(o, "period"),
-                municipality: optionalText(o, "municipality"))
-            indicators[key] = try Self.decodeRegister(o["register"]!)
+                project: try input.readString(), indicator: try input.readString(), period: try input.readString(),
+                municipality: try input.readOptionalString())
+            indicators[key] = try Self.decodeRegister(&input)
         }
-        for (project, v) in try object(root["participation"]).members {
-            for (municipality, register) in try object(v).members {
-                participation[project, default: [:]][municipality] = try Self.decodeRegister(register)
-            }
+        for _ in 0..<(try input.readCount()) {
+            let project = try input.readString()
+            var byMunicipality: [String: Register] = [:]
+            for _ in 0..<(try input.readCount()) { byMunicipality[try input.readString()] = try Self.decodeRegister(&input) }
+            participation[project] = byMunicipality
         }
-        for (replica, v) in try object(root["enrolments"]).members {
-            let o = try object(v)
+        for _ in 0..<(try input.readCount()) {
+            let replica = try input.readString()
+            let owner = try input.readString()
+            let key = try input.readString()
+            let ref = try Self.decodeRef(&input)
             var revocation: Revocation?
-            if let r = nullable(o, "revocation") {
-                let ro = try object(r)
-                guard let upToSeq = UInt64(exactly: try int(ro, "upToSeq")) else { throw SnapshotError() }
-                revocation = Revocation(reason: try text(ro, "reason"), ref: try Self.decodeRef(ro["ref"]), upToSeq: upToSeq)
+            if try input.readBool() {
+                revocation = Revocation(reason: try input.readString(), ref: try Self.decodeRef(&input), upToSeq: try input.readUInt64())
             }
-            enrolments[replica] = Enrolment(
-                replica: replica, owner: try text(o, "owner"), key: try text(o, "key"), ref: try Self.decodeRef(o["ref"]),
-                revocation: revocation)
+            enrolments[replica] = Enrolment(replica: replica, owner: owner, key: key, ref: ref, revocation: revocation)
         }
-        for v in root["problems"]?.arrayValue ?? [] {
-            let o = try object(v)
-            problems.append(Problem(ref: try Self.decodeRef(o["ref"]), violation: RuleViolation(try text(o, "rule"), try text(o, "message"))))
+        let problemCount = try input.readCount()
+        problems.reserveCapacity(problemCount)
+        for _ in 0..<problemCount {
+            let ref = try Self.decodeRef(&input)
+            problems.append(Problem(ref: ref, violation: RuleViolation(try input.readString(), try input.readString())))
         }
-        eventCount = Int(try int(root, "eventCount"))
+        eventCount = try input.readInt()
     }
 
-    static func encode(_ ref: EventRef) -> JSONValue {
-        .array([
-            .string(ref.origin), .integer(Int64(ref.seq)), .string(ref.hlc.description), .string(ref.effective.description),
-            .string(ref.type), .string(ref.recordedBy),
-        ])
+    static func encode(_ ref: EventRef, _ out: inout SnapshotWriter) {
+        out.write(ref.origin); out.write(ref.seq); out.write(signed: ref.hlc.millis); out.write(UInt64(ref.hlc.counter))
+        out.write(ref.effective.year); out.write(ref.effective.month); out.write(ref.effective.day)
+        out.write(ref.type); out.write(ref.recordedBy)
     }
 
-    static func decodeRef(_ value: JSONValue?) throws -> EventRef {
-        guard let a = value?.arrayValue, a.count == 6, let origin = a[0].stringValue, let seq = a[1].integerValue,
-            let hlcText = a[2].stringValue, let hlc = try? HybridTimestamp(parsing: hlcText),
-            let effectiveText = a[3].stringValue, let effective = LocalDate(parsing: effectiveText),
-            let type = a[4].stringValue, let recordedBy = a[5].stringValue
-        else { throw SnapshotError() }
-        return EventRef(origin: origin, seq: UInt64(seq), hlc: hlc, effective: effective, type: type, recordedBy: recordedBy)
+    static func decodeRef(_ input: inout SnapshotReader) throws(SnapshotReader.Malformed) -> EventRef {
+        let origin = try input.readString()
+        let seq = try input.readUInt64()
+        let millis = try input.readSigned()
+        guard millis >= 0, let counter = UInt32(exactly: try input.readUInt64()),
+            let effective = LocalDate(year: try input.readInt(), month: try input.readInt(), day: try input.readInt())
+        else { throw SnapshotReader.Malformed() }
+        return EventRef(
+            origin: origin, seq: seq, hlc: HybridTimestamp(millis: millis, counter: counter), effective: effective,
+            type: try input.readString(), recordedBy: try input.readString())
     }
 
-    static func encode(_ register: Register) -> JSONValue {
-        .array(register.writes.map { write in
-            .object([
-                ("value", write.value), ("ref", encode(write.ref)),
-                ("clock", .object(write.clock.entries.map { ($0.origin, .integer(Int64($0.seq))) })),
-            ])
-        })
+    static func encode(_ register: Register, _ out: inout SnapshotWriter) {
+        out.write(register.writes.count)
+        for write in register.writes {
+            out.write(write.value); encode(write.ref, &out)
+            let entries = write.clock.entries
+            out.write(entries.count)
+            for entry in entries { out.write(entry.origin); out.write(entry.seq) }
+        }
     }
 
-    static func decodeRegister(_ value: JSONValue) throws -> Register {
-        guard let writes = value.arrayValue else { throw SnapshotError() }
+    static func decodeRegister(_ input: inout SnapshotReader) throws(SnapshotReader.Malformed) -> Register {
         var register = Register()
-        for write in writes {
-            guard let o = write.objectValue, let v = o["value"], let clock = o["clock"]?.objectValue else { throw SnapshotError() }
-            var vector = VersionVector()
-            for (origin, seq) in clock.members {
-                guard let n = seq.integerValue else { throw SnapshotError() }
-                vector[origin] = UInt64(n)
+        for _ in 0..<(try input.readCount()) {
+            let value = try input.readJSON()
+            let ref = try decodeRef(&input)
+            var clock = VersionVector()
+            for _ in 0..<(try input.readCount()) {
+                let origin = try input.readString()
+                let seq = try input.readUInt64()
+                guard seq > 0, clock[origin] == 0 else { throw SnapshotReader.Malformed() }
+                clock[origin] = seq
             }
-            register.restore(Register.Write(value: v, ref: try decodeRef(o["ref"]), clock: vector))
+            register.restore(Register.Write(value: value, ref: ref, clock: clock))
         }
         return register
     }

@@ -39,7 +39,7 @@ import TestSupport
         let tmp = TemporaryDirectory()
         let (office, _) = try twoReplicas(tmp)
         #expect(try cached(office) == fresh(office))
-        #expect(cacheFiles(office).contains("projection-head.json"), "a replay of the head leaves a snapshot")
+        #expect(cacheFiles(office).contains("projection-head.snapshot"), "a replay of the head leaves a snapshot")
         for i in 0..<5 {
             try office.record(at: "2025-02-0\(i + 1)T09:00:00Z", "budget-amended", #"{"line":"l","deltaCents":\#(i + 1),"reason":"r"}"#)
             #expect(try cached(office) == fresh(office), "after amendment \(i)")
@@ -107,7 +107,7 @@ import TestSupport
         let tmp = TemporaryDirectory()
         let (office, _) = try twoReplicas(tmp)
         let trusted = try cached(office)
-        #expect(cacheFiles(office).contains("projection-head.json"))
+        #expect(cacheFiles(office).contains("projection-head.snapshot"))
         try office.replica.setTrustedKeys([TrustedKey(name: "archief", publicKey: TestKeys.key("archief").publicKeyHex)])
         let untrusting = try cached(office)
         #expect(untrusting == (try fresh(office)))
@@ -130,9 +130,49 @@ import TestSupport
         try FileManager.default.removeItem(atPath: office.replica.cacheDirectory)
         let cold = views.map { Koers.inProcess([$0, "--json", "--store", store]).stdout }
         #expect(warm == cold)
-        // A corrupt snapshot is ignored, not believed.
-        let head = office.replica.cacheDirectory + "/projection-head.json"
+        // A snapshot of another format is ignored, not believed.
+        let head = office.replica.cacheDirectory + "/projection-head.snapshot"
         try Data("{\"format\":\"koers-projection-2\",\"state\":{}}".utf8).write(to: URL(fileURLWithPath: head))
         #expect(views.map { Koers.inProcess([$0, "--json", "--store", store]).stdout } == cold)
+    }
+
+    /// Every way of damaging the head snapshot: each is refused and the state replayed, so the views do not change.
+    @Test func aDamagedSnapshotIsIgnored() throws {
+        let tmp = TemporaryDirectory()
+        let (office, _) = try twoReplicas(tmp)
+        try office.record(at: "2025-05-01T09:00:00Z", "budget-amended", #"{"line":"l","deltaCents":7,"reason":"bijstelling"}"#)
+        let expected = try fresh(office)
+        _ = try cached(office)
+        let head = office.replica.cacheDirectory + "/projection-head.snapshot"
+        let intact = try Data(contentsOf: URL(fileURLWithPath: head))
+        #expect(intact.count > 64)
+        var damaged: [(String, Data)] = [
+            ("empty", Data()), ("magic only", intact.prefix(19)), ("truncated", intact.prefix(intact.count / 2)),
+            ("one byte short", intact.dropLast()), ("one byte more", intact + [0]),
+        ]
+        for offset in stride(from: 0, to: intact.count, by: max(1, intact.count / 40)) {
+            var flipped = intact
+            flipped[offset] ^= 0x04
+            damaged.append(("bit flipped at \(offset)", flipped))
+        }
+        for (what, bytes) in damaged {
+            try bytes.write(to: URL(fileURLWithPath: head))
+            #expect(try cached(office, every: 1_000) == expected, "\(what)")
+        }
+    }
+
+    @Test func aSnapshotRoundTripsTheState() throws {
+        let tmp = TemporaryDirectory()
+        let (office, laptop) = try twoReplicas(tmp)
+        try laptop.record(at: "2025-03-01T09:00:00Z", "project-changed", #"{"project":"p","name":"Laptop"}"#)
+        try office.record(at: "2025-03-05T09:00:00Z", "project-changed", #"{"project":"p","name":"Office"}"#)
+        try office.record(at: "2025-03-06T09:00:00Z", "budget-amended", #"{"line":"l","deltaCents":-5,"reason":"een reden die langer is dan vijftien tekens"}"#)
+        try office.receive(try laptop.events())
+        let state = try ProgrammeHistory.state(of: office.replica, useCache: false)
+        let restored = try ProgrammeState(snapshot: state.snapshot, trustedKeys: state.trustedKeys)
+        #expect(ProgrammeViews.all(restored) == ProgrammeViews.all(state))
+        #expect(restored.projects["p"]?.fields["name"]?.isConflicted == true)
+        #expect(restored.budgetLines["l"]?.amendments == state.budgetLines["l"]?.amendments)
+        #expect(throws: (any Error).self) { try ProgrammeState(snapshot: Array(state.snapshot.dropLast()), trustedKeys: state.trustedKeys) }
     }
 }

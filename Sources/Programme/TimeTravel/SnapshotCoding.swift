@@ -1,0 +1,239 @@
+import EventLog
+
+/// The byte form of projection snapshots: varints, and strings written once in a table and named by index.
+///
+/// A snapshot is read on every command of a warm replica, so its form is chosen for reading: no
+/// tree of JSON values to build and take apart, and a string that recurs (an origin, an event
+/// type, an owner) is decoded once. Strings are interned by their bytes, never by `==`, which
+/// would merge canonically equivalent spellings that the log keeps apart.
+struct SnapshotWriter {
+    private(set) var bytes: [UInt8] = []
+    private var strings: [String] = []
+    private var indexes: [InternedKey: Int] = [:]
+
+    /// A string by its UTF-8 bytes, for the intern table.
+    private struct InternedKey: Hashable {
+        var text: String
+        static func == (a: InternedKey, b: InternedKey) -> Bool { a.text.bytesEqual(b.text) }
+        func hash(into hasher: inout Hasher) {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
+
+    init(reservingCapacity capacity: Int = 1 << 16) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func write(_ value: UInt64) {
+        var rest = value
+        while rest >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
+    }
+
+    mutating func write(_ value: Int) { write(UInt64(bitPattern: Int64(value))) }
+
+    /// Zigzag, so that small negative numbers stay short.
+    mutating func write(signed value: Int64) {
+        write(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+    }
+
+    mutating func write(_ flag: Bool) { bytes.append(flag ? 1 : 0) }
+
+    /// A string inline: its length and bytes.
+    mutating func write(inline text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            write(utf8.count)
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    mutating func write(raw: [UInt8]) {
+        write(raw.count)
+        bytes.append(contentsOf: raw)
+    }
+
+    /// A string by its index in the table.
+    mutating func write(_ text: String) {
+        let key = InternedKey(text: text)
+        if let index = indexes[key] {
+            write(index)
+        } else {
+            indexes[key] = strings.count
+            write(strings.count)
+            strings.append(text)
+        }
+    }
+
+    mutating func write(_ text: String?) {
+        write(text != nil)
+        if let text { write(text) }
+    }
+
+    mutating func write(_ texts: [String]) {
+        write(texts.count)
+        for text in texts { write(text) }
+    }
+
+    /// A JSON value as its canonical text (values in the state are few and small).
+    mutating func write(_ value: JSONValue) { write(raw: value.canonicalBytes) }
+
+    mutating func write(_ value: JSONValue?) {
+        write(value != nil)
+        if let value { write(value) }
+    }
+
+    /// The string table, to be read before the bytes written with it.
+    var table: [UInt8] {
+        var table = SnapshotWriter(reservingCapacity: strings.reduce(8) { $0 + $1.utf8.count + 2 })
+        table.write(strings.count)
+        for text in strings { table.write(inline: text) }
+        return table.bytes
+    }
+}
+
+/// Reads what `SnapshotWriter` wrote, refusing anything out of bounds or malformed: a damaged file is an error, never a crash.
+struct SnapshotReader: ~Copyable {
+    struct Malformed: Error {}
+
+    private let bytes: UnsafeRawBufferPointer
+    private(set) var offset: Int
+    private var strings: [String] = []
+
+    init(_ bytes: UnsafeRawBufferPointer, from offset: Int = 0) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    var isAtEnd: Bool { offset == bytes.count }
+
+    @inline(__always)
+    mutating func readUInt64() throws(Malformed) -> UInt64 {
+        // Most numbers (indexes, counts, small seqs) take one byte.
+        if offset < bytes.count, bytes[offset] < 0x80 {
+            offset += 1
+            return UInt64(bytes[offset - 1])
+        }
+        return try readLongUInt64()
+    }
+
+    private mutating func readLongUInt64() throws(Malformed) -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            guard offset < bytes.count, shift < 64 else { throw Malformed() }
+            let byte = bytes[offset]
+            offset += 1
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+        }
+    }
+
+    mutating func readInt() throws(Malformed) -> Int {
+        let value = Int64(bitPattern: try readUInt64())
+        guard let int = Int(exactly: value) else { throw Malformed() }
+        return int
+    }
+
+    /// A count or index: not negative, and no more than there are bytes (every element takes at least one).
+    @inline(__always)
+    mutating func readCount() throws(Malformed) -> Int {
+        let value = try readUInt64()
+        guard value <= UInt64(bytes.count) else { throw Malformed() }
+        return Int(value)
+    }
+
+    mutating func readSigned() throws(Malformed) -> Int64 {
+        let raw = try readUInt64()
+        return Int64(bitPattern: (raw >> 1) ^ (0 &- (raw & 1)))
+    }
+
+    mutating func readBool() throws(Malformed) -> Bool {
+        guard offset < bytes.count, bytes[offset] <= 1 else { throw Malformed() }
+        offset += 1
+        return bytes[offset - 1] == 1
+    }
+
+    mutating func readRaw() throws(Malformed) -> UnsafeRawBufferPointer {
+        let count = try readCount()
+        guard count <= bytes.count - offset else { throw Malformed() }
+        defer { offset += count }
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
+    }
+
+    /// A string written inline. Its bytes came from a `String` and passed the checksum, so they are
+    /// valid UTF-8: decoding (which would only repair bytes that are not) is the fast way to read them.
+    mutating func readInline() throws(Malformed) -> String {
+        String(decoding: try readRaw().assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+    }
+
+    /// Reads the string table written by `SnapshotWriter.table`.
+    mutating func readTable() throws(Malformed) {
+        let count = try readCount()
+        strings.reserveCapacity(count)
+        for _ in 0..<count { strings.append(try readInline()) }
+    }
+
+    @inline(__always)
+    mutating func readString() throws(Malformed) -> String {
+        let index = try readCount()
+        guard index < strings.count else { throw Malformed() }
+        return strings[index]
+    }
+
+    mutating func readOptionalString() throws(Malformed) -> String? {
+        try readBool() ? try readString() : nil
+    }
+
+    mutating func readStrings() throws(Malformed) -> [String] {
+        let count = try readCount()
+        var texts: [String] = []
+        texts.reserveCapacity(count)
+        for _ in 0..<count { texts.append(try readString()) }
+        return texts
+    }
+
+    mutating func readJSON() throws(Malformed) -> JSONValue {
+        let raw = try readRaw()
+        guard let value = try? JSONValue(parsing: Array(raw)) else { throw Malformed() }
+        return value
+    }
+
+    mutating func readOptionalJSON() throws(Malformed) -> JSONValue? {
+        try readBool() ? try readJSON() : nil
+    }
+}
+
+/// A 64-bit check of a snapshot's bytes, so that a damaged file is refused rather than believed.
+///
+/// Not a defence against forgery (whoever can write `cache/` can write the logs): it catches
+/// truncation and flipped bits. Every step is a bijection of the state for a given input word,
+/// so a change in any one word always changes the result.
+enum SnapshotChecksum {
+    static func of(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var a: UInt64 = 0x243F_6A88_85A3_08D3
+        var b: UInt64 = 0x1319_8A2E_0370_7344
+        var index = 0
+        while index + 16 <= bytes.count {
+            a = mix(a ^ bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            b = mix(b ^ bytes.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self))
+            index += 16
+        }
+        while index < bytes.count {
+            a = mix(a ^ UInt64(bytes[index]))
+            index += 1
+        }
+        return mix(a ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(bytes.count))
+    }
+
+    @inline(__always)
+    private static func mix(_ x: UInt64) -> UInt64 {
+        let y = x &* 0x9E37_79B9_7F4A_7C15
+        return y ^ (y >> 31)
+    }
+}
