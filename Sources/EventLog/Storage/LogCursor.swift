@@ -17,9 +17,11 @@ public final class LogCursor {
     private let fd: Int32
     /// With prefetching, another thread parses ahead and this cursor hands out its batches.
     private let prefetch: Prefetch?
+    /// The batch being handed out, last event first, so that each is moved out of it rather than copied.
     private var batch: [LogMerger.Located] = []
-    private var batchIndex = 0
     private var batchEnded = false
+    /// The strings earlier lines read, shared with the lines that repeat them.
+    private let repeated = RepeatedStrings()
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
@@ -67,7 +69,7 @@ public final class LogCursor {
                 let event: Event
                 do throws(EnvelopeError) {
                     event = try buffer.withUnsafeBufferPointer { all throws(EnvelopeError) in
-                        try Event.parse(line: UnsafeBufferPointer(rebasing: all[start..<newline]))
+                        try Event.parse(line: UnsafeBufferPointer(rebasing: all[start..<newline]), repeated: repeated)
                     }
                 } catch {
                     throw .badLine(file: displayPath, line: lineNumber + 1, error: error)
@@ -84,18 +86,16 @@ public final class LogCursor {
     }
 
     private func nextPrefetched(_ prefetch: Prefetch) throws(EventLogError) -> Event? {
-        if batchIndex == batch.count {
+        if batch.isEmpty {
             if batchEnded { return nil }
             if !prefetch.started { prefetch.start(origin: origin, path: path, displayPath: displayPath, offset: offset) }
             let next = prefetch.take()
             if let error = next.error { throw error }
             batch = next.items
-            batchIndex = 0
             batchEnded = next.end
             if batch.isEmpty { return nil }
         }
-        let located = batch[batchIndex]
-        batchIndex += 1
+        let located = batch.removeLast()
         lastLineStart = located.lineStart
         offset = located.offsetAfter
         lineNumber += 1
@@ -137,6 +137,7 @@ public final class LogCursor {
 /// a queue at most two batches deep, so memory stays bounded.
 final class Prefetch: Sendable {
     struct Batch: Sendable {
+        /// In reverse order: the cursor takes them from the end.
         var items: [LogMerger.Located]
         var error: EventLogError?
         var end: Bool
@@ -168,6 +169,7 @@ final class Prefetch: Sendable {
                         }
                         items.append(LogMerger.Located(event: event, lineStart: cursor.lastLineStart, offsetAfter: cursor.offset))
                     }
+                    items.reverse()
                     put(Batch(items: items, error: nil, end: end))
                     if end { return }
                 }
@@ -243,7 +245,7 @@ public final class LogMerger {
             best = index
         }
         guard let best else { return nil }
-        let next = pending[best]
+        let next = pending[best].take()
         pending[best] = try Self.read(cursors[best])
         return next
     }
