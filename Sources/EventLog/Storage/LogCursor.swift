@@ -17,8 +17,9 @@ public final class LogCursor {
     private let fd: Int32
     /// With prefetching, another thread parses ahead and this cursor hands out its batches.
     private let prefetch: Prefetch?
-    /// The batch being handed out, last event first, so that each is moved out of it rather than copied.
-    private var batch: [LogMerger.Located] = []
+    /// The batch being handed out; each event is moved out of it rather than copied.
+    private var batch: [LogMerger.Located?] = []
+    private var batchIndex = 0
     private var batchEnded = false
     /// The strings earlier lines read, shared with the lines that repeat them.
     private let repeated = RepeatedStrings()
@@ -86,16 +87,18 @@ public final class LogCursor {
     }
 
     private func nextPrefetched(_ prefetch: Prefetch) throws(EventLogError) -> Event? {
-        if batch.isEmpty {
+        if batchIndex == batch.count {
             if batchEnded { return nil }
             if !prefetch.started { prefetch.start(origin: origin, path: path, displayPath: displayPath, offset: offset) }
             let next = prefetch.take()
             if let error = next.error { throw error }
             batch = next.items
+            batchIndex = 0
             batchEnded = next.end
             if batch.isEmpty { return nil }
         }
-        let located = batch.removeLast()
+        let located = batch[batchIndex].take()!
+        batchIndex += 1
         lastLineStart = located.lineStart
         offset = located.offsetAfter
         lineNumber += 1
@@ -137,8 +140,7 @@ public final class LogCursor {
 /// a queue at most two batches deep, so memory stays bounded.
 final class Prefetch: Sendable {
     struct Batch: Sendable {
-        /// In reverse order: the cursor takes them from the end.
-        var items: [LogMerger.Located]
+        var items: [LogMerger.Located?]
         var error: EventLogError?
         var end: Bool
     }
@@ -159,7 +161,7 @@ final class Prefetch: Sendable {
                 while true {
                     room.wait()
                     if cancelled.load(ordering: .relaxed) { return }
-                    var items: [LogMerger.Located] = []
+                    var items: [LogMerger.Located?] = []
                     items.reserveCapacity(Self.batchSize)
                     var end = false
                     while items.count < Self.batchSize {
@@ -169,7 +171,6 @@ final class Prefetch: Sendable {
                         }
                         items.append(LogMerger.Located(event: event, lineStart: cursor.lastLineStart, offsetAfter: cursor.offset))
                     }
-                    items.reverse()
                     put(Batch(items: items, error: nil, end: end))
                     if end { return }
                 }

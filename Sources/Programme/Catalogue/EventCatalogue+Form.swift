@@ -7,7 +7,7 @@ extension EventCatalogue {
     }
 
     /// An event type's members in the order of a JSON object's members, so a form is checked in one walk over the data.
-    struct Form: Sendable {
+    final class Form: Sendable {
         struct Slot: Sendable {
             var name: String
             var kind: Kind
@@ -46,18 +46,17 @@ extension EventCatalogue {
             var index = nextSlot
             let length = memberName.utf8.count
             while index < form.slots.count {
-                let slot = form.slots[index]
-                if slot.name.utf8.count == length && slot.name.bytesEqual(memberName) { break }
+                let slotName = form.slots[index].name
+                if slotName.utf8.count == length && slotName.bytesEqual(memberName) { break }
                 index += 1
             }
             guard index < form.slots.count else {
                 let allowed = (form.type.members + commonMembers).map(\.name).joined(separator: ", ")
                 throw RuleViolation("form", "data.\(memberName): is not a member of \(name) (allowed: \(allowed))")
             }
-            let slot = form.slots[index]
             nextSlot = index + 1
-            if slot.required { requiredFound += 1 }
-            if let problem = check(value, slot.kind) {
+            if form.slots[index].required { requiredFound += 1 }
+            if let problem = check(value, form.slots[index].kind) {
                 throw RuleViolation("form", "data.\(memberName): \(problem)")
             }
         }

@@ -14,8 +14,8 @@ extension ProgrammeState {
     public mutating func apply(_ event: Event, signedBy key: String? = nil) -> RuleViolation? {
         eventCount += 1
         do {
-            let form = try checkedForm(event, signedBy: key ?? signerKeys.key(of: event))
-            fold(event, form.tag)
+            let checked = try checkRules(event, signedBy: key ?? signerKeys.key(of: event, roots: rootNames))
+            fold(event, checked.form.tag, EventRef(event, recordedBy: checked.author))
             return nil
         } catch {
             problems.append(Problem(ref: EventRef(event), violation: error))
@@ -25,11 +25,11 @@ extension ProgrammeState {
 
     /// Checks every rule for the event against the current state, without applying it.
     public func check(_ event: Event, signedBy key: String? = nil) throws(RuleViolation) {
-        _ = try checkedForm(event, signedBy: key)
+        _ = try checkRules(event, signedBy: key)
     }
 
-    /// Checks every rule and returns the form of the event's type, which tells the fold what the event is.
-    private func checkedForm(_ event: Event, signedBy key: String?) throws(RuleViolation) -> EventCatalogue.Form {
+    /// Checks every rule and returns the form of the event's type, which tells the fold what the event is, and its author.
+    private func checkRules(_ event: Event, signedBy key: String?) throws(RuleViolation) -> (form: EventCatalogue.Form, author: String) {
         let form = try EventCatalogue.checkedForm(type: event.type, data: event.data)
         let authority = try authority(of: event, signedBy: key ?? event.signerKey)
         guard let author = event.data["recordedBy"]?.stringValue else {
@@ -41,7 +41,7 @@ extension ProgrammeState {
         }
         try checkAuthor(author, authority, event, form.tag)
         try checkReferences(event, form.tag)
-        return form
+        return (form, author)
     }
 
     // MARK: Whom a key acts for
@@ -67,7 +67,7 @@ extension ProgrammeState {
                 ? "not signed: \(event.origin):\(event.seq) carries no signature, so nothing tells who recorded it"
                 : "not signed: the sig of \(event.origin):\(event.seq) is not \(EventSignature.scheme):<public key>:<signature> in lowercase hex")
         }
-        if let name = rootNames[key] {
+        if let name = signerKeys.rootName(of: key, in: rootNames) {
             return Authority(owner: ProgrammeState.programmeOffice, isRoot: true, signer: "trusted root key '\(name)'")
         }
         let replica = event.origin
@@ -87,8 +87,16 @@ extension ProgrammeState {
     /// for it while it stays the key of the event before (as it does along a replica's run of events).
     struct SignerKeys: Sendable {
         private var last: String?
+        /// The name under which `last` is a trusted root key, if it is one.
+        private var lastRootName: String?
 
-        mutating func key(of event: Event) -> String? {
+        /// The name under which `key` is a trusted root key: a lookup that every event makes.
+        func rootName(of key: String, in roots: [String: String]) -> String? {
+            if let last, key == last { return lastRootName }
+            return roots[key]
+        }
+
+        mutating func key(of event: Event, roots: [String: String]) -> String? {
             guard var sig = event.sig else { return nil }
             let reusable: Bool? = sig.withUTF8 { bytes in
                 guard Self.isWellFormed(bytes) else { return nil }
@@ -100,6 +108,7 @@ extension ProgrammeState {
             case true?: return last
             case false?:
                 last = event.signerKey
+                lastRootName = last.flatMap { roots[$0] }
                 return last
             }
         }

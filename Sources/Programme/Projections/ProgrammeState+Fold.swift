@@ -4,10 +4,9 @@ extension ProgrammeState {
     /// The fields of a project, each kept as a register.
     static let projectFieldNames = ["name", "theme", "status", "lead", "description"]
 
-    /// Applies an event that passed every rule; `tag` is its type.
-    mutating func fold(_ event: Event, _ tag: EventCatalogue.Tag) {
+    /// Applies an event that passed every rule; `tag` is its type and `ref` its ref.
+    mutating func fold(_ event: Event, _ tag: EventCatalogue.Tag, _ ref: EventRef) {
         let data = event.data
-        let ref = EventRef(event)
         func text(_ name: String) -> String? { data[name]?.stringValue }
         func list(_ name: String) -> [String] { data[name]?.arrayValue?.compactMap(\.stringValue) ?? [] }
         func integer(_ name: String) -> Int64? { data[name]?.integerValue }
@@ -110,18 +109,21 @@ extension ProgrammeState {
         let listed = data["projects"]?.arrayValue ?? []
         guard project != nil || into != nil || !listed.isEmpty else { return }
         let words = Self.hashWords(event.hash)
-        func add(_ id: String) {
-            let entry: HistoryEntry? = trackedHistories.contains(id) ? Self.historyEntry(event, ref) : nil
-            projects[id]?.addToHistory(words, entry)
-        }
         // Most events name one project; the others name each project once, in the order named.
         if into == nil && listed.isEmpty, let project {
-            add(project)
+            addToHistory(of: project, event, ref, words)
             return
         }
         var named: [String] = []
         for name in [project, into] { if let name { named.append(name) } }
         named += listed.compactMap(\.stringValue)
-        for (index, id) in named.enumerated() where !named[..<index].contains(id) { add(id) }
+        for (index, id) in named.enumerated() where !named[..<index].contains(id) {
+            addToHistory(of: id, event, ref, words)
+        }
+    }
+
+    private mutating func addToHistory(of project: String, _ event: Event, _ ref: EventRef, _ words: (UInt64, UInt64)) {
+        let entry: HistoryEntry? = trackedHistories.contains(project) ? Self.historyEntry(event, ref) : nil
+        projects[project]?.addToHistory(words, entry)
     }
 }
