@@ -1,7 +1,18 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension Event {
     /// Reads one event from the bytes of one line, checking every member's form (not the hash or the chain; see `LogVerifier`).
     public static func parse(line: UnsafeBufferPointer<UInt8>) throws(EnvelopeError) -> Event {
-        var reader = JSONReader(line)
+        try parse(line: line, repeated: nil)
+    }
+
+    /// As `parse(line:)`, sharing the strings that earlier lines read through `repeated` (for reading a log line after line).
+    package static func parse(line: UnsafeBufferPointer<UInt8>, repeated: RepeatedStrings?) throws(EnvelopeError) -> Event {
+        var reader = JSONReader(line, repeated: repeated)
         var origin: String?
         var seq: UInt64?
         var clock: VersionVector?
@@ -48,7 +59,7 @@ extension Event {
                         effective = date
                     case "type":
                         try once(type, name)
-                        let text = try reader.readString()
+                        let text = try reader.readRepeatedString()
                         guard Identifier.isValidTypeName(text) else {
                             throw EnvelopeError(field: name, problem: "'\(text)' is not a kebab-case type name")
                         }
@@ -127,8 +138,12 @@ extension Event {
 
     private static func memberName(_ reader: inout JSONReader) throws -> String {
         let start = reader.index
-        if let raw = try reader.readPlainStringBytes() {
-            for known in names where known.bytes.count == raw.count && known.bytes.elementsEqual(raw) { return known.name }
+        if let raw = try reader.readPlainStringBytes(), let first = raw.first {
+            for known in names where known.bytes.count == raw.count && known.bytes[0] == first
+                && known.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 })
+            {
+                return known.name
+            }
         }
         reader.index = start
         return try reader.readString()
@@ -149,21 +164,22 @@ extension Event {
     }
 
     private static func readClock(_ reader: inout JSONReader) throws(EnvelopeError) -> VersionVector {
-        var entries: [String: UInt64] = [:]
+        var clock = VersionVector()
         do {
             try reader.expect(UInt8(ascii: "{"))
-            if try reader.consume(UInt8(ascii: "}")) { return VersionVector() }
+            if try reader.consume(UInt8(ascii: "}")) { return clock }
             repeat {
-                let origin = try reader.readString()
+                let origin = try reader.readRepeatedString()
                 guard Identifier.isValid(origin) else {
                     throw EnvelopeError(field: "clock", problem: "'\(origin)' is not an identifier [a-z0-9][a-z0-9-]{0,63}")
                 }
                 try reader.expect(UInt8(ascii: ":"))
                 let seq = try reader.readInteger()
                 guard seq >= 1 else { throw EnvelopeError(field: "clock.\(origin)", problem: "must be 1 or more, not \(seq)") }
-                guard entries.updateValue(UInt64(seq), forKey: origin) == nil else {
+                guard clock[origin] == 0 else {
                     throw EnvelopeError(field: "clock.\(origin)", problem: "appears twice")
                 }
+                clock[origin] = UInt64(seq)
             } while try reader.consume(UInt8(ascii: ","))
             try reader.expect(UInt8(ascii: "}"))
         } catch let error as EnvelopeError {
@@ -171,6 +187,6 @@ extension Event {
         } catch {
             throw EnvelopeError(field: "clock", problem: "\(error)")
         }
-        return VersionVector(entries)
+        return clock
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A strict JSON reader working directly on UTF-8 bytes: RFC 8259 syntax, integers only, no duplicate members.
 ///
 /// Foundation's decoder is an order of magnitude too slow for replaying a log, so the
@@ -7,10 +13,13 @@ package struct JSONReader: ~Copyable {
     package var index: Int
     private var depth = 0
     private static let maxDepth = 64
+    /// Where strings read before are kept, when the caller reads many texts that repeat them.
+    private let repeated: RepeatedStrings?
 
-    package init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    package init(_ bytes: UnsafeBufferPointer<UInt8>, repeated: RepeatedStrings? = nil) {
         self.bytes = bytes
         self.index = 0
+        self.repeated = repeated
     }
 
     /// Parses one complete JSON text.
@@ -65,7 +74,7 @@ package struct JSONReader: ~Copyable {
         switch try peek() {
         case UInt8(ascii: "{"): return .object(try readObject())
         case UInt8(ascii: "["): return .array(try readArray())
-        case UInt8(ascii: "\""): return .string(try readString())
+        case UInt8(ascii: "\""): return .string(try readRepeatedString())
         case UInt8(ascii: "t"): try readLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try readLiteral("false"); return .bool(false)
         case UInt8(ascii: "n"): try readLiteral("null"); return .null
@@ -94,7 +103,7 @@ package struct JSONReader: ~Copyable {
         var inOrder = true
         var pending: [(String, JSONValue)] = []
         repeat {
-            let name = try readString()
+            let name = try readRepeatedString()
             try expect(UInt8(ascii: ":"))
             let value = try readValue()
             if inOrder, let last = object.members.last?.name, !JSONObject.precedes(last, name) {
@@ -206,7 +215,21 @@ package struct JSONReader: ~Copyable {
         for byte in raw where !((UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)) {
             return nil
         }
+        // An event's hash comes back as the next one's prev.
+        if let repeated { return repeated.string(raw) { String(decoding: raw, as: UTF8.self) } }
         return String(decoding: raw, as: UTF8.self)
+    }
+
+    /// Reads a string as `readString` does, taking it from `repeated` when it was read before.
+    package mutating func readRepeatedString() throws(JSONError) -> String {
+        guard let repeated else { return try readString() }
+        let start = index
+        if let raw = try readPlainStringBytes() {
+            let offset = index - 1 - raw.count
+            return try repeated.string(raw) { () throws(JSONError) in try Self.decodeUTF8(raw, offset: offset) }
+        }
+        index = start
+        return try readString()
     }
 
     /// Reads a string; the fast path copies a run without escapes straight into the result.
@@ -306,6 +329,46 @@ package struct JSONReader: ~Copyable {
             index += 1
         }
         return value
+    }
+}
+
+/// The strings a reader met lately, so that reading one again shares its storage instead of making a new String:
+/// a log repeats its event types, member names, documents and quotes on every line, and each event's prev is the hash before it.
+///
+/// Strings of up to 15 bytes are stored inline by Swift and are made anew; longer ones are kept in a
+/// small table by their bytes, the latest one per slot. One table serves one reading thread.
+package final class RepeatedStrings {
+    private var slots: [String?]
+    private static let slotCount = 1024
+    /// Longer strings are seldom repeated and would only hold memory.
+    private static let longest = 256
+
+    package init() {
+        slots = Array(repeating: nil, count: Self.slotCount)
+    }
+
+    /// The kept string with these bytes, or the one `make` makes from them (then kept).
+    func string<E: Error>(_ bytes: UnsafeBufferPointer<UInt8>, _ make: () throws(E) -> String) throws(E) -> String {
+        guard bytes.count > 15, bytes.count <= Self.longest else { return try make() }
+        let slot = Self.slot(of: bytes)
+        if var kept = slots[slot], kept.utf8.count == bytes.count,
+            kept.withUTF8({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
+        {
+            return kept
+        }
+        let made = try make()
+        slots[slot] = made
+        return made
+    }
+
+    /// A slot from the length and the first and last eight bytes (the string is longer than 15 bytes).
+    private static func slot(of bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let raw = UnsafeRawBufferPointer(bytes)
+        let head = raw.loadUnaligned(as: UInt64.self)
+        let tail = raw.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self)
+        var mixed = ((head &* 0x9E37_79B9_7F4A_7C15) ^ tail) &+ UInt64(bytes.count)
+        mixed = (mixed ^ (mixed >> 29)) &* 0xBF58_476D_1CE4_E5B9
+        return Int(truncatingIfNeeded: mixed >> 54) & (slotCount - 1)
     }
 }
 

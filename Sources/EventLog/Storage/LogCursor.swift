@@ -17,9 +17,12 @@ public final class LogCursor {
     private let fd: Int32
     /// With prefetching, another thread parses ahead and this cursor hands out its batches.
     private let prefetch: Prefetch?
-    private var batch: [LogMerger.Located] = []
+    /// The batch being handed out; each event is moved out of it rather than copied.
+    private var batch: [LogMerger.Located?] = []
     private var batchIndex = 0
     private var batchEnded = false
+    /// The strings earlier lines read, shared with the lines that repeat them.
+    private let repeated = RepeatedStrings()
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
@@ -67,7 +70,7 @@ public final class LogCursor {
                 let event: Event
                 do throws(EnvelopeError) {
                     event = try buffer.withUnsafeBufferPointer { all throws(EnvelopeError) in
-                        try Event.parse(line: UnsafeBufferPointer(rebasing: all[start..<newline]))
+                        try Event.parse(line: UnsafeBufferPointer(rebasing: all[start..<newline]), repeated: repeated)
                     }
                 } catch {
                     throw .badLine(file: displayPath, line: lineNumber + 1, error: error)
@@ -94,7 +97,7 @@ public final class LogCursor {
             batchEnded = next.end
             if batch.isEmpty { return nil }
         }
-        let located = batch[batchIndex]
+        let located = batch[batchIndex].take()!
         batchIndex += 1
         lastLineStart = located.lineStart
         offset = located.offsetAfter
@@ -137,7 +140,7 @@ public final class LogCursor {
 /// a queue at most two batches deep, so memory stays bounded.
 final class Prefetch: Sendable {
     struct Batch: Sendable {
-        var items: [LogMerger.Located]
+        var items: [LogMerger.Located?]
         var error: EventLogError?
         var end: Bool
     }
@@ -158,7 +161,7 @@ final class Prefetch: Sendable {
                 while true {
                     room.wait()
                     if cancelled.load(ordering: .relaxed) { return }
-                    var items: [LogMerger.Located] = []
+                    var items: [LogMerger.Located?] = []
                     items.reserveCapacity(Self.batchSize)
                     var end = false
                     while items.count < Self.batchSize {
@@ -243,7 +246,7 @@ public final class LogMerger {
             best = index
         }
         guard let best else { return nil }
-        let next = pending[best]
+        let next = pending[best].take()
         pending[best] = try Self.read(cursors[best])
         return next
     }

@@ -3,28 +3,70 @@ import EventLog
 extension EventCatalogue {
     /// Checks that an event's data has the form its type requires: known type, known members, required members present, each of the right kind.
     public static func checkForm(type name: String, data: JSONObject) throws(RuleViolation) {
-        guard let type = type(named: name), let kinds = memberKinds[name] else {
-            throw RuleViolation("unknown-type", "unknown event type '\(name)'; see 'koers record --help' for the catalogue")
+        _ = try checkedForm(type: name, data: data)
+    }
+
+    /// An event type's members in the order of a JSON object's members, so a form is checked in one walk over the data.
+    final class Form: Sendable {
+        struct Slot: Sendable {
+            var name: String
+            var kind: Kind
+            var required: Bool
         }
-        for (memberName, value) in data.members {
-            guard let kind = kinds[memberName] else {
-                let allowed = (type.members + commonMembers).map(\.name).joined(separator: ", ")
-                throw RuleViolation("form", "data.\(memberName): is not a member of \(name) (allowed: \(allowed))")
-            }
-            let member = Member(name: memberName, kind: kind, required: false, help: "")
-            if let problem = check(value, member.kind) {
-                throw RuleViolation("form", "data.\(memberName): \(problem)")
-            }
-        }
-        for member in type.members where member.required && data[member.name] == nil {
-            throw RuleViolation("form", "data.\(member.name): is required for \(name)")
+
+        let type: EventType
+        let tag: Tag
+        /// The type's members and the common ones, in `JSONObject.precedes` order.
+        let slots: [Slot]
+        let requiredCount: Int
+
+        init(_ type: EventType) {
+            self.type = type
+            // Every type of the catalogue has a tag: a missing one would stop the first check of any event, in every test.
+            tag = Tag(rawValue: type.name)!
+            slots = (type.members + commonMembers)
+                .map { Slot(name: $0.name, kind: $0.kind, required: $0.required) }
+                .sorted { JSONObject.precedes($0.name, $1.name) }
+            requiredCount = type.members.count(where: \.required)
         }
     }
 
-    /// Per type, its members' kinds (common members included), for the check every event goes through.
-    static let memberKinds: [String: [String: Kind]] = Dictionary(uniqueKeysWithValues: types.map { type in
-        (type.name, Dictionary(uniqueKeysWithValues: (type.members + commonMembers).map { ($0.name, $0.kind) }))
-    })
+    /// The form of every type by name: the one lookup every event's check makes.
+    static let forms: [String: Form] = typesByName.mapValues(Form.init)
+
+    /// Checks the form as `checkForm` does and returns the type's form, for the rules that follow.
+    static func checkedForm(type name: String, data: JSONObject) throws(RuleViolation) -> Form {
+        guard let form = forms[name] else {
+            throw RuleViolation("unknown-type", "unknown event type '\(name)'; see 'koers record --help' for the catalogue")
+        }
+        // Both lists are in member order, so each data member is found at or after the slot of the one before.
+        var nextSlot = 0
+        var requiredFound = 0
+        for (memberName, value) in data.members {
+            var index = nextSlot
+            let length = memberName.utf8.count
+            while index < form.slots.count {
+                let slotName = form.slots[index].name
+                if slotName.utf8.count == length && slotName.bytesEqual(memberName) { break }
+                index += 1
+            }
+            guard index < form.slots.count else {
+                let allowed = (form.type.members + commonMembers).map(\.name).joined(separator: ", ")
+                throw RuleViolation("form", "data.\(memberName): is not a member of \(name) (allowed: \(allowed))")
+            }
+            nextSlot = index + 1
+            if form.slots[index].required { requiredFound += 1 }
+            if let problem = check(value, form.slots[index].kind) {
+                throw RuleViolation("form", "data.\(memberName): \(problem)")
+            }
+        }
+        if requiredFound < form.requiredCount {
+            for member in form.type.members where member.required && data[member.name] == nil {
+                throw RuleViolation("form", "data.\(member.name): is required for \(name)")
+            }
+        }
+        return form
+    }
 
     /// What is wrong with a value for a kind, or nil.
     static func check(_ value: JSONValue, _ kind: Kind) -> String? {
@@ -68,7 +110,7 @@ extension EventCatalogue {
             }
             return nil
         case .source:
-            guard let object = value.objectValue, object.names.allSatisfy({ ["document", "quote"].contains($0) }),
+            guard let object = value.objectValue, object.members.allSatisfy({ $0.name == "document" || $0.name == "quote" }),
                 object["document"]?.stringValue?.isEmpty == false
             else { return "must be {\"document\": …, \"quote\": …} with a document" }
             if let quote = object["quote"], quote.stringValue == nil { return "quote must be a string" }
@@ -77,7 +119,11 @@ extension EventCatalogue {
     }
 
     static func isPeriod(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8(isPeriod)
+    }
+
+    private static func isPeriod(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         func digits(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= bytes.count else { return nil }
             var value = 0

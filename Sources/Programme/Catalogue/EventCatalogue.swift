@@ -176,6 +176,26 @@ public enum EventCatalogue {
         ], recordedBy: "programme office, with a trusted root key"),
     ]
 
+    /// The types as the rules tell them apart: each event's type text is looked up once, then switched on as a tag.
+    enum Tag: String, Sendable {
+        case ownerJoined = "owner-joined"
+        case themeDefined = "theme-defined"
+        case projectStarted = "project-started"
+        case projectChanged = "project-changed"
+        case projectEnded = "project-ended"
+        case participationChanged = "participation-changed"
+        case partnerRegistered = "partner-registered"
+        case partnerLinked = "partner-linked"
+        case partnerUnlinked = "partner-unlinked"
+        case decisionRecorded = "decision-recorded"
+        case budgetLineOpened = "budget-line-opened"
+        case budgetAmended = "budget-amended"
+        case subsidyRequested = "subsidy-requested"
+        case indicatorRecorded = "indicator-recorded"
+        case replicaEnrolled = "replica-enrolled"
+        case replicaRevoked = "replica-revoked"
+    }
+
     public static func type(named name: String) -> EventType? {
         typesByName[name]
     }

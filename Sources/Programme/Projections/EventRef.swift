@@ -20,12 +20,17 @@ public struct EventRef: Sendable, Equatable {
     }
 
     init(_ event: Event) {
+        self.init(event, recordedBy: event.data["recordedBy"]?.stringValue ?? "")
+    }
+
+    /// The ref of an event whose `recordedBy` was read already (by the rules).
+    init(_ event: Event, recordedBy: String) {
         origin = event.origin
         seq = event.seq
         hlc = event.hlc
         effective = event.effective
         type = event.type
-        recordedBy = event.data["recordedBy"]?.stringValue ?? ""
+        self.recordedBy = recordedBy
     }
 
     /// `origin:seq`, the name of the event in messages.

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import EventLog
 
 extension ProgrammeState {
@@ -9,8 +14,8 @@ extension ProgrammeState {
     public mutating func apply(_ event: Event, signedBy key: String? = nil) -> RuleViolation? {
         eventCount += 1
         do {
-            try check(event, signedBy: key)
-            fold(event)
+            let checked = try checkRules(event, signedBy: key ?? signerKeys.key(of: event, roots: rootNames))
+            fold(event, checked.form.tag, EventRef(event, recordedBy: checked.author))
             return nil
         } catch {
             problems.append(Problem(ref: EventRef(event), violation: error))
@@ -20,7 +25,12 @@ extension ProgrammeState {
 
     /// Checks every rule for the event against the current state, without applying it.
     public func check(_ event: Event, signedBy key: String? = nil) throws(RuleViolation) {
-        try EventCatalogue.checkForm(type: event.type, data: event.data)
+        _ = try checkRules(event, signedBy: key)
+    }
+
+    /// Checks every rule and returns the form of the event's type, which tells the fold what the event is, and its author.
+    private func checkRules(_ event: Event, signedBy key: String?) throws(RuleViolation) -> (form: EventCatalogue.Form, author: String) {
+        let form = try EventCatalogue.checkedForm(type: event.type, data: event.data)
         let authority = try authority(of: event, signedBy: key ?? event.signerKey)
         guard let author = event.data["recordedBy"]?.stringValue else {
             throw RuleViolation("authorisation", "data.recordedBy is missing: every event names the owner it is recorded for")
@@ -29,8 +39,9 @@ extension ProgrammeState {
         if author != authority.owner {
             throw RuleViolation("authorisation", "recorded for '\(author)' but signed by \(authority.signer), \(authority.isRoot ? "which acts for" : "enrolled for") '\(authority.owner)'")
         }
-        try checkAuthor(author, authority, event)
-        try checkReferences(event)
+        try checkAuthor(author, authority, event, form.tag)
+        try checkReferences(event, form.tag)
+        return (form, author)
     }
 
     // MARK: Whom a key acts for
@@ -56,7 +67,7 @@ extension ProgrammeState {
                 ? "not signed: \(event.origin):\(event.seq) carries no signature, so nothing tells who recorded it"
                 : "not signed: the sig of \(event.origin):\(event.seq) is not \(EventSignature.scheme):<public key>:<signature> in lowercase hex")
         }
-        if let name = rootNames[key] {
+        if let name = signerKeys.rootName(of: key, in: rootNames) {
             return Authority(owner: ProgrammeState.programmeOffice, isRoot: true, signer: "trusted root key '\(name)'")
         }
         let replica = event.origin
@@ -72,23 +83,75 @@ extension ProgrammeState {
         return Authority(owner: enrolment.owner, isRoot: false, signer: "the key of replica '\(replica)'")
     }
 
+    /// The key each event's `sig` names, read as `Event.signerKey` reads it but without making a String
+    /// for it while it stays the key of the event before (as it does along a replica's run of events).
+    struct SignerKeys: Sendable {
+        private var last: String?
+        /// The name under which `last` is a trusted root key, if it is one.
+        private var lastRootName: String?
+
+        /// The name under which `key` is a trusted root key: a lookup that every event makes.
+        func rootName(of key: String, in roots: [String: String]) -> String? {
+            if let last, key == last { return lastRootName }
+            return roots[key]
+        }
+
+        mutating func key(of event: Event, roots: [String: String]) -> String? {
+            guard var sig = event.sig else { return nil }
+            let reusable: Bool? = sig.withUTF8 { bytes in
+                guard Self.isWellFormed(bytes) else { return nil }
+                guard var last else { return false }
+                return last.withUTF8 { known in known.count == 64 && memcmp(known.baseAddress!, bytes.baseAddress! + 8, 64) == 0 }
+            }
+            switch reusable {
+            case nil: return nil
+            case true?: return last
+            case false?:
+                last = event.signerKey
+                lastRootName = last.flatMap { roots[$0] }
+                return last
+            }
+        }
+
+        /// The bytes `ed25519:` as one word, as they lie in memory.
+        private static let schemePrefix = "ed25519:".utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+
+        /// `EventSignature`'s form, `ed25519:<64 hex>:<128 hex>` in lowercase, checked in place.
+        private static func isWellFormed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard bytes.count == 8 + 64 + 1 + 128, bytes[72] == UInt8(ascii: ":"),
+                UnsafeRawBufferPointer(bytes).loadUnaligned(as: UInt64.self) == schemePrefix
+            else { return false }
+            return isLowerHex(UnsafeBufferPointer(rebasing: bytes[8..<72])) && isLowerHex(UnsafeBufferPointer(rebasing: bytes[73...]))
+        }
+
+        /// Whether every byte is 0-9 or a-f; without an early exit, so that the loop runs on vectors.
+        private static func isLowerHex(_ run: UnsafeBufferPointer<UInt8>) -> Bool {
+            var misses: UInt8 = 0
+            for byte in run {
+                let isHex = byte &- 0x30 < 10 || byte &- 0x61 < 6
+                misses |= isHex ? 0 : 1
+            }
+            return misses == 0
+        }
+    }
+
     /// A key in messages: its first 8 hex digits.
     static func short(_ key: String) -> String { "\(key.prefix(8))…" }
 
     // MARK: Who may record what
 
-    private func checkAuthor(_ author: String, _ authority: Authority, _ event: Event) throws(RuleViolation) {
+    private func checkAuthor(_ author: String, _ authority: Authority, _ event: Event, _ tag: EventCatalogue.Tag) throws(RuleViolation) {
         let data = event.data
         let office = ProgrammeState.programmeOffice
         if author == office {
             // An enrolled key may be lost or copied; only the root keys, kept apart, decide which keys count.
-            if ["replica-enrolled", "replica-revoked"].contains(event.type) && !authority.isRoot {
+            if (tag == .replicaEnrolled || tag == .replicaRevoked) && !authority.isRoot {
                 throw RuleViolation("authorisation", "only a trusted root key enrols and revokes replicas, not \(authority.signer), although it is enrolled for the programme office")
             }
-            if event.type == "participation-changed" {
+            if tag == .participationChanged {
                 throw RuleViolation("authorisation", "only the municipality itself records its participation, not the programme office")
             }
-            if event.type == "decision-recorded", let body = data["body"]?.stringValue,
+            if tag == .decisionRecorded, let body = data["body"]?.stringValue,
                 !EventCatalogue.programmeBodies.contains(body)
             {
                 throw RuleViolation("authorisation", "the programme office records decisions of bo, ao and programmateam, not of '\(body)'")
@@ -98,14 +161,14 @@ extension ProgrammeState {
         // The key acts for this owner, so it was enrolled for it, which needs an owner that has joined; owners never leave.
         let owner = owners[author]!
         let allowed: Bool
-        switch event.type {
-        case "participation-changed":
+        switch tag {
+        case .participationChanged:
             allowed = owner.kind == "municipality" && data["municipality"]?.stringValue == author
-        case "indicator-recorded":
+        case .indicatorRecorded:
             allowed = owner.kind == "municipality" && data["municipality"]?.stringValue == author
-        case "decision-recorded":
+        case .decisionRecorded:
             allowed = data["body"]?.stringValue == author
-        case "budget-amended":
+        case .budgetAmended:
             let line = data["line"]?.stringValue.flatMap { budgetLines[$0] }
             allowed = line?.side == "income" && line?.funder == author
         default:
@@ -125,7 +188,7 @@ extension ProgrammeState {
 
     // MARK: References and uniqueness
 
-    private func checkReferences(_ event: Event) throws(RuleViolation) {
+    private func checkReferences(_ event: Event, _ tag: EventCatalogue.Tag) throws(RuleViolation) {
         let data = event.data
         func id(_ name: String) -> String? { data[name]?.stringValue }
         func ids(_ name: String) -> [String] { data[name]?.arrayValue?.compactMap(\.stringValue) ?? [] }
@@ -167,8 +230,8 @@ extension ProgrammeState {
             }
         }
 
-        switch event.type {
-        case "owner-joined":
+        switch tag {
+        case .ownerJoined:
             try mustBeNew("owner", id("owner"), in: owners[id("owner")!] != nil)
             if id("owner") == ProgrammeState.programmeOffice {
                 throw RuleViolation("form", "data.owner: '\(ProgrammeState.programmeOffice)' is the programme office, not an owner")
@@ -177,19 +240,18 @@ extension ProgrammeState {
             if let owner = id("owner"), EventCatalogue.programmeBodies.contains(owner) {
                 throw RuleViolation("form", "data.owner: '\(owner)' is a body of the programme (\(EventCatalogue.programmeBodies.joined(separator: ", "))), not an owner")
             }
-        case "theme-defined":
+        case .themeDefined:
             try mustBeNew("theme line", id("theme"), in: themes[id("theme")!] != nil)
-        case "project-started":
+        case .projectStarted:
             try mustBeNew("project", id("project"), in: projects[id("project")!] != nil)
             try theme()
-        case "project-changed":
+        case .projectChanged:
             try project(open: true)
             try theme()
-            let fields = ["name", "theme", "status", "lead", "description"]
-            guard fields.contains(where: { data[$0] != nil }) else {
-                throw RuleViolation("form", "project-changed needs at least one of \(fields.joined(separator: ", "))")
+            guard Self.projectFieldNames.contains(where: { data[$0] != nil }) else {
+                throw RuleViolation("form", "project-changed needs at least one of \(Self.projectFieldNames.joined(separator: ", "))")
             }
-        case "project-ended":
+        case .projectEnded:
             try project(open: true)
             let merged = id("outcome") == "merged"
             if merged != (id("into") != nil) {
@@ -199,24 +261,24 @@ extension ProgrammeState {
                 try project("into", open: true)
                 if id("into") == id("project") { throw RuleViolation("form", "data.into: a project cannot be merged into itself") }
             }
-        case "participation-changed":
+        case .participationChanged:
             try project()
             let municipality = id("municipality")!
             if owners[municipality]?.kind != "municipality" {
                 throw RuleViolation("unknown-reference", "data.municipality: '\(municipality)' is not a municipality of the programme")
             }
-        case "partner-registered":
+        case .partnerRegistered:
             try mustBeNew("partner", id("partner"), in: partners[id("partner")!] != nil)
-        case "partner-linked", "partner-unlinked":
+        case .partnerLinked, .partnerUnlinked:
             try linkTarget()
-        case "decision-recorded":
+        case .decisionRecorded:
             try mustBeNew("decision", id("decision"), in: decisions[id("decision")!] != nil)
             let body = id("body")!
             if !EventCatalogue.programmeBodies.contains(body) && owners[body] == nil {
                 throw RuleViolation("unknown-reference", "data.body: '\(body)' is neither bo, ao, programmateam nor an owner")
             }
             try projectList("projects")
-        case "budget-line-opened":
+        case .budgetLineOpened:
             try mustBeNew("budget line", id("line"), in: budgetLines[id("line")!] != nil)
             try theme()
             if let funder = id("funder") {
@@ -226,7 +288,7 @@ extension ProgrammeState {
             try checkBudgetRange(
                 line: id("line")!, year: data["year"]!.integerValue!, side: id("side")!,
                 amount: data["amountCents"]?.integerValue ?? 0, member: "amountCents")
-        case "budget-amended":
+        case .budgetAmended:
             guard let line = budgetLines[id("line")!] else {
                 throw RuleViolation("unknown-reference", "data.line: budget line '\(id("line")!)' does not exist")
             }
@@ -236,7 +298,7 @@ extension ProgrammeState {
                 throw RuleViolation("amount-range", "data.deltaCents: budget line '\(line.id)' would overflow")
             }
             try checkBudgetRange(line: line.id, year: line.year, side: line.side, amount: amount, member: "deltaCents")
-        case "subsidy-requested":
+        case .subsidyRequested:
             try mustBeNew("subsidy application", id("subsidy"), in: subsidies[id("subsidy")!] != nil)
             try projectList("projects")
             try decision()
@@ -249,7 +311,7 @@ extension ProgrammeState {
                     throw RuleViolation("subsidy-decision", "an application above EUR 150,000 (this one: \(amount) cents) needs data.decision: an adopted bo decision whose subsidies name '\(subsidy)'")
                 }
             }
-        case "replica-enrolled":
+        case .replicaEnrolled:
             let replica = id("replica")!
             if let enrolment = enrolments[replica] {
                 if let revocation = enrolment.revocation {
@@ -269,7 +331,7 @@ extension ProgrammeState {
             if owner != ProgrammeState.programmeOffice && owners[owner] == nil {
                 throw RuleViolation("unknown-reference", "data.owner: '\(owner)' is neither the programme office nor an owner that has joined")
             }
-        case "replica-revoked":
+        case .replicaRevoked:
             let replica = id("replica")!
             guard let enrolment = enrolments[replica] else {
                 throw RuleViolation("unknown-reference", "data.replica: replica '\(replica)' is not enrolled")
@@ -277,13 +339,11 @@ extension ProgrammeState {
             if let revocation = enrolment.revocation {
                 throw RuleViolation("enrolment", "data.replica: replica '\(replica)' was already revoked on \(revocation.ref.effective) by \(revocation.ref.name)")
             }
-        case "indicator-recorded":
+        case .indicatorRecorded:
             try project()
             if let municipality = id("municipality"), owners[municipality]?.kind != "municipality" {
                 throw RuleViolation("unknown-reference", "data.municipality: '\(municipality)' is not a municipality of the programme")
             }
-        default:
-            break
         }
     }
 

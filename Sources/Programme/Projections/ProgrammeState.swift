@@ -196,6 +196,8 @@ public struct ProgrammeState: Sendable {
     public let trustedKeys: [TrustedKey]
     /// The names of `trustedKeys` by public key, for the check every event goes through.
     let rootNames: [String: String]
+    /// The last signing key read, so that a run of events signed with one key reads it once (not in any view or snapshot).
+    var signerKeys = SignerKeys()
 
     public init(trustedKeys: [TrustedKey] = [], trackingHistoryOf projects: Set<String> = []) {
         self.trustedKeys = trustedKeys

@@ -19,14 +19,15 @@ public struct Register: Sendable, Equatable {
 
     init() {}
 
-    init(_ value: JSONValue, by event: Event) {
-        set(value, by: event)
+    init(_ value: JSONValue, by event: Event, _ ref: EventRef) {
+        set(value, by: event, ref)
     }
 
-    /// Records a write. Events arrive in an order that respects causality, so a new write is never in the past of a kept one.
-    mutating func set(_ value: JSONValue, by event: Event) {
+    /// Records a write by the event whose ref is given. Events arrive in an order that respects causality,
+    /// so a new write is never in the past of a kept one.
+    mutating func set(_ value: JSONValue, by event: Event, _ ref: EventRef) {
         writes.removeAll { event.clock[$0.ref.origin] >= $0.ref.seq && $0.ref.effective <= event.effective }
-        writes.append(Write(value: value, ref: EventRef(event), clock: event.clock))
+        writes.append(Write(value: value, ref: ref, clock: event.clock))
     }
 
     /// Puts back a kept write when a snapshot is read.
