@@ -47,43 +47,46 @@ public final class SigningBatch {
         let range = submitted..<sealed.count
         guard !range.isEmpty else { return }
         submitted = sealed.count
-        let messages = range.map { index in
-            let event = sealed[index].event
-            return EventSignature.message(origin: event.origin, seq: event.seq, hash: event.hash)
-        }
-        DispatchQueue.global().async(group: group) { [key, results] in
-            results.store(key.sign(messages), from: range.lowerBound)
+        let chunk = Array(sealed[range])
+        // The signing thread also writes each event's `sig` and stored line: the authoring thread has the rules to check.
+        DispatchQueue.global().async(group: group) { [key, signerKey, results] in
+            let signatures = key.sign(chunk.map { EventSignature.message(origin: $0.event.origin, seq: $0.event.seq, hash: $0.event.hash) })
+            var signed: [(sig: String, line: [UInt8])] = []
+            signed.reserveCapacity(chunk.count)
+            for (var one, signature) in zip(chunk, signatures) {
+                one.event.sig = EventSignature(publicKey: signerKey, signature: hexString(signature)).text
+                signed.append((one.event.sig!, one.line()))
+            }
+            results.store(signed, from: range.lowerBound)
         }
     }
 
     /// Waits for the signatures; the signed events with their stored lines, in order.
     public func finish() -> (events: [Event], lines: [[UInt8]]) {
         group.wait()
-        let signatures = results.all()
+        let signed = results.all()
         var events: [Event] = []
-        var lines: [[UInt8]] = []
         events.reserveCapacity(sealed.count)
-        lines.reserveCapacity(sealed.count)
-        for (index, var one) in sealed.enumerated() {
-            one.event.sig = EventSignature(publicKey: signerKey, signature: hexString(signatures[index])).text
-            events.append(one.event)
-            lines.append(one.line())
+        for (index, one) in sealed.enumerated() {
+            var event = one.event
+            event.sig = signed[index].sig
+            events.append(event)
         }
-        return (events, lines)
+        return (events, signed.map(\.line))
     }
 }
 
-/// Where the signing threads leave their signatures.
+/// Where the signing threads leave each event's `sig` and stored line.
 private final class SignatureSlots: Sendable {
-    private let slots: Mutex<[[UInt8]]>
+    private let slots: Mutex<[(sig: String, line: [UInt8])]>
 
-    init(count: Int) { slots = Mutex([[UInt8]](repeating: [], count: count)) }
+    init(count: Int) { slots = Mutex(Array(repeating: ("", []), count: count)) }
 
-    func store(_ signatures: [[UInt8]], from start: Int) {
+    func store(_ signed: [(sig: String, line: [UInt8])], from start: Int) {
         slots.withLock { all in
-            for (offset, signature) in signatures.enumerated() { all[start + offset] = signature }
+            for (offset, one) in signed.enumerated() { all[start + offset] = one }
         }
     }
 
-    func all() -> [[UInt8]] { slots.withLock { $0 } }
+    func all() -> [(sig: String, line: [UInt8])] { slots.withLock { $0 } }
 }
