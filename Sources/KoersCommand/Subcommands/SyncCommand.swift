@@ -9,8 +9,11 @@ enum SyncCommand: Subcommand {
         abstract: "Exchange events with another replica (directory, ssh:// URL, remote name, or --exec COMMAND).",
         discussion: """
             Each side sends exactly the events the other lacks, causes first; every event is \
-            verified (hash, chain, seq, clock) before it is appended durably. A peer whose history \
-            of an origin differs from ours (a fork) is refused and nothing is taken. A round cut \
+            verified (hash, chain, seq, clock) before it is appended durably, and so is the signature \
+            of the newest event of each origin in every batch, which vouches for the events chained \
+            before it. A peer whose history of an origin differs from ours (a fork) is refused and \
+            nothing is taken; if both differing events are signed by the origin's key, the pair is \
+            kept as evidence of equivocation (see 'koers problems'). A round cut \
             off keeps what arrived; the next round continues. With no TARGET, syncs with every \
             remote in turn. TARGET may be a replica directory (its lock is taken while writing), \
             ssh://[user@]host[:port]/path (runs 'koers serve --stdio' there; KOERS_SSH replaces \
