@@ -63,13 +63,6 @@ public struct Event: Sendable, Equatable {
         return event
     }
 
-    /// The event with its hash (and, given a key, its signature) filled in, and its stored line, from one serialisation.
-    public func sealedWithLine(signedBy key: Ed25519.SigningKey? = nil) -> (event: Event, line: [UInt8]) {
-        var sealed = sealedForSigning()
-        sealed.event.sig = key.map { $0.eventSignature(origin: sealed.event.origin, seq: sealed.event.seq, hash: sealed.event.hash) }
-        return (sealed.event, sealed.line())
-    }
-
     /// An event whose hash is known and whose `sig` is still to be decided, with the bytes its line is spliced from.
     ///
     /// Hashing must go in order (each event's `prev` is the hash before it) but signing need not,
