@@ -28,20 +28,32 @@ public struct EventSignature: Sendable, Equatable {
             signature: String(decoding: utf8.dropFirst(73), as: UTF8.self))
     }
 
-    /// Whether `text` has exactly the form `ed25519:<64 hex>:<128 hex>`, checked byte by byte: every
-    /// replay asks it of every event, so it makes no substrings.
+    /// Whether `text` has exactly the form `ed25519:<64 hex>:<128 hex>`: every replay asks it of every
+    /// event, so it makes no substrings.
     static func isWellFormed(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { bytes in
-            guard bytes.count == 8 + 64 + 1 + 128 else { return false }
-            for (index, byte) in "ed25519:".utf8.enumerated() where bytes[index] != byte { return false }
-            guard bytes[72] == UInt8(ascii: ":") else { return false }
-            for index in 8..<bytes.count where index != 72 {
-                let byte = bytes[index]
-                guard (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte) else { return false }
-            }
-            return true
+        return text.withUTF8(isWellFormed)
+    }
+
+    /// The same check on the bytes of a `sig`, in place.
+    public static func isWellFormed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == 8 + 64 + 1 + 128, bytes[72] == UInt8(ascii: ":"),
+            UnsafeRawBufferPointer(bytes).loadUnaligned(as: UInt64.self) == schemePrefix
+        else { return false }
+        return isLowerHex(UnsafeBufferPointer(rebasing: bytes[8..<72])) && isLowerHex(UnsafeBufferPointer(rebasing: bytes[73...]))
+    }
+
+    /// The bytes `ed25519:` as one word, as they lie in memory.
+    private static let schemePrefix = "ed25519:".utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+
+    /// Whether every byte is 0-9 or a-f; without an early exit, so that the loop runs on vectors.
+    private static func isLowerHex(_ run: UnsafeBufferPointer<UInt8>) -> Bool {
+        var misses: UInt8 = 0
+        for byte in run {
+            let isHex = byte &- 0x30 < 10 || byte &- 0x61 < 6
+            misses |= isHex ? 0 : 1
         }
+        return misses == 0
     }
 
     /// The `sig` member's text.
@@ -65,15 +77,13 @@ public struct EventSignature: Sendable, Equatable {
         return Ed25519.verify(bytes, of: Self.message(origin: event.origin, seq: event.seq, hash: event.hash), publicKey: key)
     }
 
-    static func isLowercaseHex<Text: StringProtocol>(_ text: Text, count: Int) -> Bool {
-        text.utf8.count == count
-            && text.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
-    }
-
     static func bytes(hex: String) -> [UInt8]? { Replica.bytes(fromHex: Array(hex.utf8)) }
 
     /// Whether `text` is a public key as `koers key show` prints it: 64 lowercase hex digits.
-    public static func isPublicKey(_ text: String) -> Bool { isLowercaseHex(text, count: 64) }
+    public static func isPublicKey(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { $0.count == 64 && isLowerHex($0) }
+    }
 }
 
 extension Ed25519.SigningKey {

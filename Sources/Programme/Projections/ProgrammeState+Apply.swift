@@ -99,7 +99,7 @@ extension ProgrammeState {
         mutating func key(of event: Event, roots: [String: String]) -> String? {
             guard var sig = event.sig else { return nil }
             let reusable: Bool? = sig.withUTF8 { bytes in
-                guard Self.isWellFormed(bytes) else { return nil }
+                guard EventSignature.isWellFormed(bytes) else { return nil }
                 guard var last else { return false }
                 return last.withUTF8 { known in known.count == 64 && memcmp(known.baseAddress!, bytes.baseAddress! + 8, 64) == 0 }
             }
@@ -111,27 +111,6 @@ extension ProgrammeState {
                 lastRootName = last.flatMap { roots[$0] }
                 return last
             }
-        }
-
-        /// The bytes `ed25519:` as one word, as they lie in memory.
-        private static let schemePrefix = "ed25519:".utf8.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-
-        /// `EventSignature`'s form, `ed25519:<64 hex>:<128 hex>` in lowercase, checked in place.
-        private static func isWellFormed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard bytes.count == 8 + 64 + 1 + 128, bytes[72] == UInt8(ascii: ":"),
-                UnsafeRawBufferPointer(bytes).loadUnaligned(as: UInt64.self) == schemePrefix
-            else { return false }
-            return isLowerHex(UnsafeBufferPointer(rebasing: bytes[8..<72])) && isLowerHex(UnsafeBufferPointer(rebasing: bytes[73...]))
-        }
-
-        /// Whether every byte is 0-9 or a-f; without an early exit, so that the loop runs on vectors.
-        private static func isLowerHex(_ run: UnsafeBufferPointer<UInt8>) -> Bool {
-            var misses: UInt8 = 0
-            for byte in run {
-                let isHex = byte &- 0x30 < 10 || byte &- 0x61 < 6
-                misses |= isHex ? 0 : 1
-            }
-            return misses == 0
         }
     }
 
