@@ -22,6 +22,16 @@ public enum PeerSyncError: Error, Sendable, Equatable, CustomStringConvertible {
     case transport(String)
     case badBundle(file: String, line: Int, problem: String)
 
+    /// The refusal of a peer's event that differs from ours at the same origin and seq: an equivocation,
+    /// whose evidence is kept first, if both are validly signed by one key; else a fork.
+    static func differing(ours: Event, theirs: Event, in replica: Replica) throws -> PeerSyncError {
+        guard let equivocation = Equivocation(ours, theirs) else {
+            return .fork(origin: ours.origin, seq: ours.seq, ours: ours.hash, theirs: theirs.hash)
+        }
+        try replica.keep(equivocation)
+        return .equivocation(origin: ours.origin, seq: ours.seq, hashes: equivocation.events.map(\.hash), evidence: equivocation.file)
+    }
+
     public var description: String {
         switch self {
         case .fork(let origin, let seq, let ours, let theirs):

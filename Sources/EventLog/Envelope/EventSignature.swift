@@ -106,6 +106,14 @@ extension Event {
         return String(decoding: sig.utf8.dropFirst(8).prefix(64), as: UTF8.self)
     }
 
+    /// What is wrong if the event follows events of its origin signed by `earlierKey` (nil: unsigned ones):
+    /// all of an origin's events are signed by one key, after any unsigned ones from before signing.
+    public func keyProblem(after earlierKey: String?) -> String? {
+        guard let earlierKey, signerKey != earlierKey else { return nil }
+        return signerKey.map { "is signed by key \($0), but the earlier events of \(origin) by key \(earlierKey)" }
+            ?? "is not signed, but the earlier events of \(origin) are"
+    }
+
     /// Whether the event carries a valid signature under the key it names.
     public var hasValidSignature: Bool { signature?.isValid(for: self) ?? false }
 }

@@ -23,6 +23,18 @@ public struct Equivocation: Sendable, Equatable {
         seq = first.seq
         events = [first, second].sorted { $0.hash < $1.hash }
     }
+
+    /// The equivocation proved by evidence as it is kept and sent: two event lines; nil if they prove none.
+    public init?(evidence bytes: [UInt8]) {
+        let lines = bytes.split(separator: 0x0A).map(Array.init)
+        guard lines.count == 2, let first = try? Event.parse(line: lines[0]), let second = try? Event.parse(line: lines[1]) else {
+            return nil
+        }
+        self.init(first, second)
+    }
+
+    /// The evidence as it is kept and sent: the two event lines, in hash order.
+    public var evidence: [UInt8] { events.flatMap { $0.line + [0x0A] } }
 }
 
 extension Replica {
@@ -36,7 +48,7 @@ extension Replica {
             try FileIO.makeDirectory(evidenceDirectory)
             try FileIO.syncDirectory(directory)
         }
-        try FileIO.writeNewFile(path, equivocation.events.flatMap { $0.line + [0x0A] }, directory: evidenceDirectory)
+        try FileIO.writeNewFile(path, equivocation.evidence, directory: evidenceDirectory)
     }
 
     /// The evidence kept, in file name order; a file that does not prove an equivocation is skipped.
@@ -44,11 +56,9 @@ extension Replica {
         guard FileIO.isDirectory(evidenceDirectory) else { return [] }
         var found: [Equivocation] = []
         for name in try FileIO.listDirectory(evidenceDirectory).sorted() where name.hasSuffix(".jsonl") {
-            let lines = try FileIO.readAll(evidenceDirectory + "/" + name).split(separator: 0x0A).map(Array.init)
-            guard lines.count == 2, let first = try? Event.parse(line: lines[0]), let second = try? Event.parse(line: lines[1]),
-                let equivocation = Equivocation(first, second)
-            else { continue }
-            found.append(equivocation)
+            if let equivocation = Equivocation(evidence: try FileIO.readAll(evidenceDirectory + "/" + name)) {
+                found.append(equivocation)
+            }
         }
         return found
     }

@@ -123,10 +123,7 @@ public enum LogVerifier {
                 if event.prev != previous?.hash {
                     problem("prev is \(event.prev ?? "null") but the previous event's hash is \(previous?.hash ?? "none")")
                 }
-                if let key = previous?.signerKey, event.signerKey != key {
-                    problem(event.signerKey.map { "is signed by key \($0), but the earlier events of \(origin) by key \(key)" }
-                        ?? "is not signed, but the earlier events of \(origin) are")
-                }
+                if let keyProblem = event.keyProblem(after: previous?.signerKey) { problem(keyProblem) }
                 if signatures {
                     switch parsed.signatureValid {
                     case nil: problem("is not signed")

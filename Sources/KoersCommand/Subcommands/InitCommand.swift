@@ -27,6 +27,8 @@ enum InitCommand: Subcommand {
         let source = try arguments.value("from").map { path throws in (path, try Replica.open(at: path).trustedKeys()) }
         let replica = try Replica.create(
             at: directory, replica: arguments.value("replica")!, owner: arguments.value("owner")!)
+        let publicKey = try replica.publicKey()
+        let trusted = source?.1 ?? []
         var pulled = 0
         if let (path, trusted) = source {
             try replica.setTrustedKeys(trusted)
@@ -35,13 +37,13 @@ enum InitCommand: Subcommand {
         if arguments.flag("json") {
             context.printJSON(.object([
                 ("directory", .string(directory)), ("replica", .string(replica.identity.replica)),
-                ("owner", .string(replica.identity.owner)), ("publicKey", .string(try replica.publicKey())),
-                ("trusted", .array(try replica.trustedKeys().map { .string($0.name) })), ("events", .integer(Int64(pulled))),
+                ("owner", .string(replica.identity.owner)), ("publicKey", .string(publicKey)),
+                ("trusted", .array(trusted.map { .string($0.name) })), ("events", .integer(Int64(pulled))),
             ]))
         } else {
             context.console.out("created replica '\(replica.identity.replica)' of owner '\(replica.identity.owner)' in \(directory)\n")
-            context.console.out("  public key \(try replica.publicKey())\n")
-            if let (path, trusted) = source {
+            context.console.out("  public key \(publicKey)\n")
+            if let (path, _) = source {
                 context.console.out("  from \(path): trusting \(trusted.isEmpty ? "no keys" : trusted.map(\.name).joined(separator: ", ")); \(pulled) events\n")
             }
         }

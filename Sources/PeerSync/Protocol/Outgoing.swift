@@ -10,9 +10,8 @@ enum Outgoing {
     static func events(of replica: Replica, mine frontier: Hello.Frontier, theirs peer: Hello.Frontier) throws -> [Event] {
         let (mine, theirs, myHeads, theirHeads) = (frontier.vector, peer.vector, frontier.heads, peer.heads)
         func forked(_ origin: String, _ seq: UInt64, ours: Event?) throws -> PeerSyncError {
-            if let ours, let theirsEvent = peer.headEvents[origin], let equivocation = Equivocation(ours, theirsEvent) {
-                try replica.keep(equivocation)
-                return .equivocation(origin: origin, seq: seq, hashes: equivocation.events.map(\.hash), evidence: equivocation.file)
+            if let ours, let theirsEvent = peer.headEvents[origin] {
+                return try .differing(ours: ours, theirs: theirsEvent, in: replica)
             }
             return .fork(origin: origin, seq: seq, ours: ours?.hash ?? myHeads[origin] ?? "none", theirs: theirHeads[origin] ?? "none")
         }

@@ -171,10 +171,7 @@ public enum SyncRound {
         while true {
             let frame = try channel.receive(expecting: expecting)
             guard frame.kind == .evidence else { return frame }
-            let lines = frame.payload.split(separator: 0x0A).map(Array.init)
-            if lines.count == 2, let first = try? Event.parse(line: lines[0]), let second = try? Event.parse(line: lines[1]),
-                let equivocation = Equivocation(first, second)
-            {
+            if let equivocation = Equivocation(evidence: frame.payload) {
                 try replica.keep(equivocation)
             }
         }

@@ -57,11 +57,8 @@ public final class EventReceiver {
                 for entry in event.clock.entries where entry.origin != event.origin && entry.seq > heads[entry.origin]?.seq ?? 0 {
                     throw PeerSyncError.missingCausalPast(event: "\(event.origin):\(event.seq)", needs: "\(entry.origin):\(entry.seq)")
                 }
-                if let held = heads[event.origin]?.signerKey, event.signerKey != held {
-                    throw PeerSyncError.badSignature(
-                        event: "\(event.origin):\(event.seq)",
-                        problem: event.signerKey.map { "is signed by key \($0), but the earlier events of \(event.origin) by key \(held)" }
-                            ?? "is not signed, but the earlier events of \(event.origin) are")
+                if let problem = event.keyProblem(after: heads[event.origin]?.signerKey) {
+                    throw PeerSyncError.badSignature(event: "\(event.origin):\(event.seq)", problem: problem)
                 }
                 heads[event.origin] = Replica.Head(event)
             }

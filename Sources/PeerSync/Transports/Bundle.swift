@@ -75,12 +75,7 @@ public enum Bundle {
         for (origin, theirs) in overlapping {
             try replica.forEachEvent(origin: origin, fromSeq: theirs.keys.min() ?? 1) { ours, _ in
                 guard let other = theirs[ours.seq], other.hash != ours.hash else { return }
-                if let equivocation = Equivocation(ours, other) {
-                    try replica.keep(equivocation)
-                    throw PeerSyncError.equivocation(
-                        origin: origin, seq: ours.seq, hashes: equivocation.events.map(\.hash), evidence: equivocation.file)
-                }
-                throw PeerSyncError.fork(origin: origin, seq: ours.seq, ours: ours.hash, theirs: other.hash)
+                throw try PeerSyncError.differing(ours: ours, theirs: other, in: replica)
             }
         }
         let fresh = events.filter { $0.seq > held[$0.origin] }
