@@ -30,7 +30,12 @@ extension Replica {
     /// repairs what a crash left behind, and releases the lock afterwards.
     public func write<T>(_ body: (ReplicaWriter) throws -> T) throws -> T {
         let fd = try FileIO.open(lockPath, O_RDWR | O_CREAT)
-        defer { close(fd) }  // closing releases the lock
+        // Unlocked before closing: a child process that another thread is starting at that moment holds a copy
+        // of the descriptor until it runs its program, and closing alone would leave the lock held for it.
+        defer {
+            flock(fd, LOCK_UN)
+            close(fd)
+        }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             if errno == EWOULDBLOCK { throw EventLogError.replicaBusy(path: directory) }
             throw EventLogError.io(path: lockPath, operation: "lock", code: errno)
