@@ -18,8 +18,8 @@ let package = Package(
         // Argument parsing, subcommands and output; no domain rule lives here.
         .target(name: "KoersCommand", dependencies: ["EventLog", "PeerSync", "Programme"]),
         .executableTarget(name: "koers", dependencies: ["KoersCommand"]),
-        // Micro-benchmarks of the log layer, run by Scripts/bench.
-        .executableTarget(name: "koers-bench", dependencies: ["EventLog"]),
+        // Micro-benchmarks of the log layer, and import with and without signatures, run by Scripts/bench.
+        .executableTarget(name: "koers-bench", dependencies: ["EventLog", "KoersCommand"]),
         // Helpers shared by the test targets: temporary replicas, the built binary, seeded randomness.
         .target(name: "TestSupport", dependencies: ["EventLog", "PeerSync", "Programme", "KoersCommand"], path: "Tests/TestSupport"),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "TestSupport"], exclude: ["Fixtures"]),

@@ -1,10 +1,13 @@
 // Micro-benchmarks of the log layer for Scripts/bench: how fast lines parse and hash, and events sign, without the command around them;
-// `sign-log` times a log's events signed again as one batch by the writer's own signing step, as `koers import` signs them.
+// `sign-log` times a log's events signed again as one batch by the writer's own signing step, as `koers import` signs them;
+// `import` runs `koers import` in this process, and with `--unsigned` the same import with the signatures left out,
+// so the bench can show what signing adds (the two run the same code but for that one step).
 import EventLog
 import Foundation
+import KoersCommand
 
 let arguments = CommandLine.arguments
-let usage = "usage: koers-bench parse|hash|sign-log LOGFILE\n       koers-bench sign seed|key|batch [COUNT]\n"
+let usage = "usage: koers-bench parse|hash|sign-log LOGFILE\n       koers-bench sign seed|key|batch [COUNT]\n       koers-bench import FILE STORE [--unsigned]\n"
 
 /// Signs COUNT (default 100,000) different 200-byte messages, about the size of one event line, on one
 /// thread: with `Ed25519.sign(_:seed:)`, which expands the seed each time, with one `Ed25519.SigningKey`,
@@ -72,6 +75,15 @@ if arguments.count >= 3, arguments.count <= 4, arguments[1] == "sign" {
         exit(64)
     }
     benchmarkSigning(mode: arguments[2], count: count)
+    exit(0)
+}
+if (4...5).contains(arguments.count), arguments[1] == "import", arguments.count == 4 || arguments[4] == "--unsigned" {
+    SigningBatch.leavesOutSignaturesForBenchmark.store(arguments.count == 5, ordering: .relaxed)
+    let start = Date()
+    let status = KoersCommand.run(arguments: ["import", arguments[2], "--store", arguments[3]])
+    let seconds = Date().timeIntervalSince(start)
+    guard status == 0 else { exit(status) }
+    print("import \(arguments.count == 5 ? "unsigned" : "signed") \(String(format: "%.3f", seconds)) s")
     exit(0)
 }
 guard arguments.count == 3, ["parse", "hash", "sign-log"].contains(arguments[1]) else {

@@ -69,22 +69,29 @@ public struct Event: Sendable, Equatable {
     /// so a batch is signed on other threads as it is hashed (see `SigningBatch`).
     public struct Sealed: Sendable {
         public var event: Event
+        let splice: LineSplice
+
+        /// The stored line: the hashed bytes with the `hash` and `sig` members spliced in where they belong.
+        public func line() -> [UInt8] { splice.line(hash: event.hash, sig: event.sig) }
+    }
+
+    /// An event's hashed bytes (its canonical form without `hash` and `sig`) and where those two members go.
+    struct LineSplice: Sendable {
         let hashed: [UInt8]
         let slots: (hash: Int, sig: Int)
 
-        /// The stored line: the hashed bytes with the `hash` and `sig` members spliced in where they belong.
-        public func line() -> [UInt8] {
+        func line(hash: String, sig: String?) -> [UInt8] {
             var line: [UInt8] = []
-            line.reserveCapacity(hashed.count + 76 + (event.sig == nil ? 0 : 210))
+            line.reserveCapacity(hashed.count + 76 + (sig.map { $0.utf8.count + 9 } ?? 0))
             line.append(contentsOf: hashed[..<slots.hash])
-            line.append(contentsOf: Array("\"hash\":\"".utf8))
-            line.append(contentsOf: Array(event.hash.utf8))
-            line.append(contentsOf: Array("\",".utf8))
+            line.append(contentsOf: "\"hash\":\"".utf8)
+            line.append(contentsOf: hash.utf8)
+            line.append(contentsOf: "\",".utf8)
             line.append(contentsOf: hashed[slots.hash..<slots.sig])
-            if let sig = event.sig {
-                line.append(contentsOf: Array("\"sig\":\"".utf8))
-                line.append(contentsOf: Array(sig.utf8))
-                line.append(contentsOf: Array("\",".utf8))
+            if let sig {
+                line.append(contentsOf: "\"sig\":\"".utf8)
+                line.append(contentsOf: sig.utf8)
+                line.append(contentsOf: "\",".utf8)
             }
             line.append(contentsOf: hashed[slots.sig...])
             return line
@@ -98,7 +105,7 @@ public struct Event: Sendable, Equatable {
         var slots = (hash: 0, sig: 0)
         let hashed = event.canonicalBytes(includingHash: false, slots: &slots)
         event.hash = SHA256.hexDigest(hashed)
-        return Sealed(event: event, hashed: hashed, slots: slots)
+        return Sealed(event: event, splice: LineSplice(hashed: hashed, slots: slots))
     }
 
     /// The stored form: one canonical JSON object including `hash` (and `sig`), without the newline.

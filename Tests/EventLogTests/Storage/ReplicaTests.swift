@@ -73,6 +73,19 @@ struct ReplicaFixture {
 @Suite struct ReplicaTests {
     // MARK: Create and open
 
+    /// A batch larger than the signing chunk (256) is signed on other threads and put back in order.
+    @Test func aBatchOfManyChunksIsSignedInOrderWithEachLineItsEvent() throws {
+        let fixture = try ReplicaFixture()
+        let (events, lines) = try fixture.replica.write { writer in
+            try writer.authorSigning(drafts(700), wallMillis: novemberFirst).finish()
+        }
+        #expect(events.map(\.seq) == Array(1...700))
+        #expect(lines == events.map(\.line))
+        #expect(events.allSatisfy { $0.hasValidSignature })
+        #expect(Set(events.map(\.sig)).count == 700)
+        for (previous, next) in zip(events, events.dropFirst()) { #expect(next.prev == previous.hash) }
+    }
+
     @Test func createThenOpenRoundTripsTheIdentity() throws {
         let fixture = try ReplicaFixture()
         #expect(fixture.replica.identity.replica == "programmabureau")
