@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 
 /// Checks the integrity of a whole replica: every line, hash, `prev` link, `seq` step and clock.
@@ -53,27 +54,66 @@ public enum LogVerifier {
         var signatureValid: Bool? = nil
     }
 
-    /// Parses and hashes a block of lines (and verifies signatures, if asked) on two threads; the results keep the lines' order.
-    static func parseAndHash(_ block: [(line: [UInt8], number: Int)], signatures: Bool) -> [Parsed] {
-        let half = (block.count + 1) / 2
-        let parts = Mutex<[[Parsed]]>([[], []])
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            var local: [Parsed] = []
-            for index in (part == 0 ? 0..<half : half..<block.count) {
-                do throws(EnvelopeError) {
-                    let event = try Event.parse(line: block[index].line)
-                    let computedHash = event.computedHash
-                    // A signature covers the stated hash; a wrong hash is reported on its own.
-                    let signatureValid = signatures && event.sig != nil ? event.hasValidSignature : nil
-                    local.append(Parsed(event: .success(event), computedHash: computedHash, signatureValid: signatureValid))
-                } catch {
-                    local.append(Parsed(event: .failure(error), computedHash: ""))
-                }
-            }
-            parts.withLock { $0[part] = local }
+    /// Reads one line as an event and hashes its content (and verifies its signature, if asked).
+    static func parse(_ line: UnsafeBufferPointer<UInt8>, signatures: Bool) -> Parsed {
+        do throws(EnvelopeError) {
+            let event = try Event.parse(line: line)
+            // A signature covers the stated hash; a wrong hash is reported on its own.
+            let signatureValid = signatures && event.sig != nil ? event.hasValidSignature : nil
+            return Parsed(event: .success(event), computedHash: event.computedHash, signatureValid: signatureValid)
+        } catch {
+            return Parsed(event: .failure(error), computedHash: "")
         }
-        let results = parts.withLock { $0[0] + $0[1] }
-        return results
+    }
+
+    /// Lines of one log, end to end in one buffer (no allocation per line), with where each ends.
+    struct LineBlock: Sendable {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+        /// The line number of the first line.
+        var firstNumber: Int
+
+        var count: Int { ends.count }
+
+        mutating func append(_ line: UnsafeBufferPointer<UInt8>) {
+            bytes.append(contentsOf: line)
+            ends.append(bytes.count)
+        }
+
+        func parse(_ index: Int, signatures: Bool) -> Parsed {
+            let start = index == 0 ? 0 : ends[index - 1]
+            return bytes.withUnsafeBufferPointer { all in
+                LogVerifier.parse(UnsafeBufferPointer(rebasing: all[start..<ends[index]]), signatures: signatures)
+            }
+        }
+    }
+
+    /// A block of lines being parsed and hashed on two threads, while the caller reads the next block and checks the one before.
+    final class BlockParse: Sendable {
+        let block: LineBlock
+        private let halves = Mutex<[[Parsed]]>([[], []])
+        private let group = DispatchGroup()
+
+        init(_ block: LineBlock, signatures: Bool) {
+            self.block = block
+            let half = (block.count + 1) / 2
+            for part in 0..<2 {
+                let range = part == 0 ? 0..<half : half..<block.count
+                // A thread of its own rather than the shared pool, which may be busy (tests run many things at once).
+                group.enter()
+                Thread { [self] in
+                    let parsed = range.map { block.parse($0, signatures: signatures) }
+                    halves.withLock { $0[part] = parsed }
+                    group.leave()
+                }.start()
+            }
+        }
+
+        /// The block's events in line order, once both halves are done.
+        func results() -> [Parsed] {
+            group.wait()
+            return halves.withLock { $0[0] + $0[1] }
+        }
     }
 
     /// With `signatures`, every event's signature is verified too (the costly part, on both cores) and an unsigned event is a problem.
@@ -149,15 +189,25 @@ public enum LogVerifier {
                 hlcs.append(event.hlc)
                 previous = event
             }
-            var block: [(line: [UInt8], number: Int)] = []
-            let tail = try LogFile.forEachLine(replica.logPath(origin)) { line, number in
-                block.append((Array(line), number))
-                if block.count == blockSize {
-                    for (parsed, number) in zip(parseAndHash(block, signatures: signatures), block.map(\.number)) { check(parsed, number) }
-                    block.removeAll(keepingCapacity: true)
-                }
+            // One block is parsed while the next is read and the one before is checked, so both cores stay busy.
+            var block = LineBlock(firstNumber: 1)
+            var inFlight: BlockParse?
+            func startBlock() {
+                let started = BlockParse(block, signatures: signatures)
+                if let inFlight { checkBlock(inFlight) }
+                inFlight = started
+                block = LineBlock(firstNumber: block.firstNumber + block.count)
+                block.bytes.reserveCapacity(started.block.bytes.count)
             }
-            for (parsed, number) in zip(parseAndHash(block, signatures: signatures), block.map(\.number)) { check(parsed, number) }
+            func checkBlock(_ parse: BlockParse) {
+                for (offset, parsed) in parse.results().enumerated() { check(parsed, parse.block.firstNumber + offset) }
+            }
+            let tail = try LogFile.forEachLine(replica.logPath(origin)) { line, _ in
+                block.append(line)
+                if block.count == blockSize { startBlock() }
+            }
+            startBlock()
+            if let inFlight { checkBlock(inFlight) }
             if tail.partialBytes > 0 { report.partialTails.append(file) }
             timestamps[origin] = hlcs
         }
