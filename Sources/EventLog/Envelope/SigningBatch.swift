@@ -11,7 +11,7 @@ import Synchronization
 /// Used from the authoring thread only; the signing thread shares nothing with it but the queue and the results.
 public final class SigningBatch {
     /// The key the events are signed with, as their `sig` will name it.
-    public let signerKey: String
+    public var signerKey: String { work.signerKey }
     /// The events in order, hashed; their `sig` is filled in by `finish`.
     public private(set) var unsignedEvents: [Event] = []
     /// What the signing thread needs of the events not yet queued: only this, so that the two threads
@@ -25,7 +25,6 @@ public final class SigningBatch {
     package static let leavesOutSignaturesForBenchmark = Atomic<Bool>(false)
 
     init(key: Ed25519.SigningKey, count: Int) {
-        signerKey = key.publicKeyHex
         work = SigningWork(key: key, count: count, signs: !Self.leavesOutSignaturesForBenchmark.load(ordering: .relaxed))
         unsignedEvents.reserveCapacity(count)
     }
@@ -89,7 +88,7 @@ private final class SigningWork: Sendable {
     }
 
     private let key: Ed25519.SigningKey
-    private let signerKey: String
+    let signerKey: String
     private let signs: Bool
     private let state: Mutex<State>
     private let inProgress = DispatchGroup()
