@@ -42,25 +42,32 @@ public struct HybridTimestamp: Sendable, Hashable, Comparable, CustomStringConve
     ///
     /// Anything looser would give one timestamp two spellings, and the text form is hashed as part of events.
     public init(parsing text: String) throws(HybridTimestamp.ParseError) {
-        let parsed: (millis: Int64, counter: UInt32)? = CivilTime.withUTF8(text) { bytes in
-            guard bytes.count >= CivilTime.instantLength + 2,
-                  let millis = CivilTime.parseMillisInstant(bytes),
-                  bytes[CivilTime.instantLength] == UInt8(ascii: "+")
-            else { return nil }
-            let first = CivilTime.instantLength + 1
-            // "0" alone, or no leading zero; at most 10 digits so the sum below cannot overflow UInt64.
-            guard bytes.count - first <= 10, bytes[first] != UInt8(ascii: "0") || bytes.count == first + 1 else { return nil }
-            var counter: UInt64 = 0
-            for index in first..<bytes.count {
-                let digit = bytes[index] &- UInt8(ascii: "0")
-                guard digit <= 9 else { return nil }
-                counter = counter * 10 + UInt64(digit)
-            }
-            guard counter <= UInt64(UInt32.max) else { return nil }
-            return (millis, UInt32(counter))
-        }
-        guard let parsed else { throw ParseError(text: text) }
+        guard let parsed = CivilTime.withUTF8(text, Self.parse) else { throw ParseError(text: text) }
         self.init(millis: parsed.millis, counter: parsed.counter)
+    }
+
+    /// The timestamp spelled by these bytes, or nil (for reading one in place, without making a String).
+    package init?(parsing bytes: UnsafeBufferPointer<UInt8>) {
+        guard let parsed = Self.parse(bytes) else { return nil }
+        self.init(millis: parsed.millis, counter: parsed.counter)
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> (millis: Int64, counter: UInt32)? {
+        guard bytes.count >= CivilTime.instantLength + 2,
+              let millis = CivilTime.parseMillisInstant(bytes),
+              bytes[CivilTime.instantLength] == UInt8(ascii: "+")
+        else { return nil }
+        let first = CivilTime.instantLength + 1
+        // "0" alone, or no leading zero; at most 10 digits so the sum below cannot overflow UInt64.
+        guard bytes.count - first <= 10, bytes[first] != UInt8(ascii: "0") || bytes.count == first + 1 else { return nil }
+        var counter: UInt64 = 0
+        for index in first..<bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit <= 9 else { return nil }
+            counter = counter * 10 + UInt64(digit)
+        }
+        guard counter <= UInt64(UInt32.max) else { return nil }
+        return (millis, UInt32(counter))
     }
 
     /// The refusal of a text that is not exactly the timestamp text form.

@@ -12,7 +12,46 @@ extension Event {
 
     /// As `parse(line:)`, sharing the strings that earlier lines read through `repeated` (for reading a log line after line).
     package static func parse(line: UnsafeBufferPointer<UInt8>, repeated: RepeatedStrings?) throws(EnvelopeError) -> Event {
+        try read(line, repeated: repeated).event
+    }
+
+    /// An event read from a line, with the hash its content gives (what `computedHash` gives, found faster).
+    package struct Hashed {
+        package var event: Event
+        package var computedHash: String
+        /// Whether the line is byte for byte the event's stored form (`event.line`), so it can be kept as it came.
+        package var lineIsCanonical: Bool
+    }
+
+    /// Reads one event and hashes its content: the one way stored and received lines are checked.
+    ///
+    /// A line in canonical form is hashed as it stands, without its `hash` and `sig` members, which is
+    /// what writing the event anew would give; any other line is written anew to be hashed, so both ways
+    /// agree on every line (the property tests in `CanonicalLineTests` hold them to it).
+    package static func parseHashing(line: UnsafeBufferPointer<UInt8>, repeated: RepeatedStrings? = nil) throws(EnvelopeError) -> Hashed {
+        let (event, cut) = try read(line, repeated: repeated)
+        guard let cut else { return Hashed(event: event, computedHash: event.computedHash, lineIsCanonical: false) }
+        var hasher = SHA256()
+        var start = 0
+        for member in [cut.hash, cut.sig] where !member.isEmpty {
+            hasher.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[start..<member.lowerBound])))
+            start = member.upperBound
+        }
+        hasher.update(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: line[start...])))
+        return Hashed(event: event, computedHash: hexString(hasher.finalize()), lineIsCanonical: true)
+    }
+
+    /// Where a canonical line's `hash` and `sig` members stand, each with the comma after it (`sig`'s empty when absent).
+    private struct HashCut {
+        var hash: Range<Int>
+        var sig: Range<Int>
+    }
+
+    /// The event, and where its hashed members stand if the line is canonical (nil otherwise).
+    private static func read(_ line: UnsafeBufferPointer<UInt8>, repeated: RepeatedStrings?) throws(EnvelopeError) -> (event: Event, cut: HashCut?) {
         var reader = JSONReader(line, repeated: repeated)
+        var cut = HashCut(hash: 0..<0, sig: 0..<0)
+        var lastRank = -1
         var origin: String?
         var seq: UInt64?
         var clock: VersionVector?
@@ -29,8 +68,12 @@ extension Event {
             if try !reader.consume(UInt8(ascii: "}")) {
                 repeat {
                     field = nil
-                    let name = try memberName(&reader)
+                    let memberStart = reader.index
+                    let (name, rank) = try memberName(&reader)
                     field = name
+                    // Canonical members stand in the order of `names`.
+                    if rank <= lastRank { reader.markNotCanonical() }
+                    lastRank = rank
                     try reader.expect(UInt8(ascii: ":"))
                     switch name {
                     case "origin":
@@ -46,9 +89,16 @@ extension Event {
                         clock = try readClock(&reader)
                     case "hlc":
                         try once(hlc, name)
-                        let text = try reader.readString()
-                        do { hlc = try HybridTimestamp(parsing: text) } catch {
-                            throw EnvelopeError(field: name, problem: "'\(text)' is not a hybrid timestamp like '2025-04-22T09:30:00.123Z+0'")
+                        // Read in place: a valid timestamp has no escapes.
+                        let start = reader.index
+                        if let bytes = try reader.readPlainStringBytes(), let parsed = HybridTimestamp(parsing: bytes) {
+                            hlc = parsed
+                        } else {
+                            reader.index = start
+                            let text = try reader.readString()
+                            do { hlc = try HybridTimestamp(parsing: text) } catch {
+                                throw EnvelopeError(field: name, problem: "'\(text)' is not a hybrid timestamp like '2025-04-22T09:30:00.123Z+0'")
+                            }
                         }
                     case "effective":
                         try once(effective, name)
@@ -81,6 +131,7 @@ extension Event {
                     case "hash":
                         try once(hash, name)
                         hash = try Self.hash(&reader, name)
+                        cut.hash = memberStart..<(reader.index + 1)
                     case "sig":
                         try once(sig, name)
                         let text = try reader.readString()
@@ -88,6 +139,7 @@ extension Event {
                             throw EnvelopeError(field: name, problem: "is not 'ed25519:<public key, 64 hex digits>:<signature, 128 hex digits>'")
                         }
                         sig = text
+                        cut.sig = memberStart..<(reader.index + 1)
                     default:
                         throw EnvelopeError(field: name, problem: "is not a member of an event")
                     }
@@ -114,7 +166,8 @@ extension Event {
         if (event.seq == 1) != (event.prev == nil) {
             throw EnvelopeError(field: "prev", problem: event.seq == 1 ? "must be null for seq 1" : "must not be null after seq 1")
         }
-        return event
+        // In canonical order `type` follows both, so each is followed by its comma.
+        return (event, reader.isCanonical ? cut : nil)
     }
 
     /// Reads one event from a line given as bytes.
@@ -133,20 +186,22 @@ extension Event {
         return text
     }
 
-    /// The envelope's member names, matched as bytes so no String is made for them.
-    private static let names: [(bytes: [UInt8], name: String)] = memberNames.map { (Array($0.utf8), $0) }
+    /// The envelope's member names in canonical order, matched as bytes so no String is made for them.
+    private static let names: [(bytes: [UInt8], name: String)] = memberNames.sorted(by: { $0.bytesPrecede($1) }).map { (Array($0.utf8), $0) }
 
-    private static func memberName(_ reader: inout JSONReader) throws -> String {
+    /// A member's name and its place in canonical order (`names.count` for a name that is not a member).
+    private static func memberName(_ reader: inout JSONReader) throws -> (name: String, rank: Int) {
         let start = reader.index
         if let raw = try reader.readPlainStringBytes(), let first = raw.first {
-            for known in names where known.bytes.count == raw.count && known.bytes[0] == first
+            for (rank, known) in names.enumerated() where known.bytes.count == raw.count && known.bytes[0] == first
                 && known.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 })
             {
-                return known.name
+                return (known.name, rank)
             }
         }
         reader.index = start
-        return try reader.readString()
+        let name = try reader.readString()
+        return (name, names.firstIndex { $0.name == name } ?? names.count)
     }
 
     private static func hash(_ reader: inout JSONReader, _ name: String) throws -> String {
@@ -168,8 +223,12 @@ extension Event {
         do {
             try reader.expect(UInt8(ascii: "{"))
             if try reader.consume(UInt8(ascii: "}")) { return clock }
+            var previous: String?
             repeat {
                 let origin = try reader.readRepeatedString()
+                // Canonical clocks list their origins in order (the vector keeps them so).
+                if let previous, !previous.bytesPrecede(origin) { reader.markNotCanonical() }
+                previous = origin
                 guard Identifier.isValid(origin) else {
                     throw EnvelopeError(field: "clock", problem: "'\(origin)' is not an identifier [a-z0-9][a-z0-9-]{0,63}")
                 }

@@ -15,6 +15,11 @@ package struct JSONReader: ~Copyable {
     private static let maxDepth = 64
     /// Where strings read before are kept, when the caller reads many texts that repeat them.
     private let repeated: RepeatedStrings?
+    /// Whether everything read so far is in the RFC 8785 canonical form that `CanonicalJSON` writes:
+    /// no whitespace, members in order, minimal escapes, no `-0`. A reader of stored lines can then hash
+    /// the bytes as they are instead of writing them anew (see `Event.parseHashing`). Callers that read
+    /// members themselves (the envelope) judge their order and texts themselves and clear it with `markNotCanonical`.
+    package private(set) var isCanonical = true
 
     package init(_ bytes: UnsafeBufferPointer<UInt8>, repeated: RepeatedStrings? = nil) {
         self.bytes = bytes
@@ -37,11 +42,15 @@ package struct JSONReader: ~Copyable {
     package mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
-            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            case 0x20, 0x09, 0x0A, 0x0D:
+                index += 1
+                isCanonical = false
             default: return
             }
         }
     }
+
+    package mutating func markNotCanonical() { isCanonical = false }
 
     package mutating func expectEnd() throws(JSONError) {
         skipWhitespace()
@@ -108,6 +117,7 @@ package struct JSONReader: ~Copyable {
             let value = try readValue()
             if inOrder, let last = object.members.last?.name, !JSONObject.precedes(last, name) {
                 inOrder = false
+                isCanonical = false
                 pending = object.members.map { ($0.name, $0.value) }
             }
             if inOrder {
@@ -175,6 +185,8 @@ package struct JSONReader: ~Copyable {
         if overflow || magnitude > UInt64(JSONValue.maxExactInteger) {
             throw JSONError(.integerOutOfRange(text(from: start)), offset: start)
         }
+        // `-0` is written back as `0`.
+        if negative && magnitude == 0 { isCanonical = false }
         return negative ? -Int64(magnitude) : Int64(magnitude)
     }
 
@@ -279,14 +291,21 @@ package struct JSONReader: ~Copyable {
                 let escape = bytes[index]
                 index += 1
                 switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scratch.append(escape)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): scratch.append(escape)
+                case UInt8(ascii: "/"):
+                    scratch.append(escape)
+                    isCanonical = false
                 case UInt8(ascii: "b"): scratch.append(0x08)
                 case UInt8(ascii: "f"): scratch.append(0x0C)
                 case UInt8(ascii: "n"): scratch.append(0x0A)
                 case UInt8(ascii: "r"): scratch.append(0x0D)
                 case UInt8(ascii: "t"): scratch.append(0x09)
                 case UInt8(ascii: "u"):
+                    let digitsStart = index
                     var scalar = try readHex4()
+                    if !Self.isCanonicalEscape(scalar, digits: UnsafeBufferPointer(rebasing: bytes[digitsStart..<index])) {
+                        isCanonical = false
+                    }
                     if (0xD800...0xDBFF).contains(scalar) {
                         guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
                             bytes[index + 1] == UInt8(ascii: "u")
@@ -311,6 +330,13 @@ package struct JSONReader: ~Copyable {
             }
         }
         throw fail(.unexpectedEnd)
+    }
+
+    /// Whether `\u` with these four digits is how the canonical form writes the scalar: only control
+    /// characters without a short escape are written so, with lowercase digits.
+    private static func isCanonicalEscape(_ scalar: UInt32, digits: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard scalar < 0x20, ![0x08, 0x09, 0x0A, 0x0C, 0x0D].contains(scalar) else { return false }
+        return !digits.contains { (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0) }
     }
 
     private mutating func readHex4() throws(JSONError) -> UInt32 {

@@ -57,10 +57,11 @@ public enum LogVerifier {
     /// Reads one line as an event and hashes its content (and verifies its signature, if asked).
     static func parse(_ line: UnsafeBufferPointer<UInt8>, signatures: Bool) -> Parsed {
         do throws(EnvelopeError) {
-            let event = try Event.parse(line: line)
+            let read = try Event.parseHashing(line: line)
+            let event = read.event
             // A signature covers the stated hash; a wrong hash is reported on its own.
             let signatureValid = signatures && event.sig != nil ? event.hasValidSignature : nil
-            return Parsed(event: .success(event), computedHash: event.computedHash, signatureValid: signatureValid)
+            return Parsed(event: .success(event), computedHash: read.computedHash, signatureValid: signatureValid)
         } catch {
             return Parsed(event: .failure(error), computedHash: "")
         }
@@ -129,6 +130,8 @@ public enum LogVerifier {
         for origin in report.origins {
             let file = replica.displayPath(origin: origin)
             var previous: Event?
+            /// The key that signed `previous`, kept so that it is not made anew for every event.
+            var previousKey: String?
             var hlcs: [HybridTimestamp] = []
             var broken = false
             // Parsing and hashing, the costly part, run on both cores a block of lines at a time;
@@ -163,7 +166,8 @@ public enum LogVerifier {
                 if event.prev != previous?.hash {
                     problem("prev is \(event.prev ?? "null") but the previous event's hash is \(previous?.hash ?? "none")")
                 }
-                if let keyProblem = event.keyProblem(after: previous?.signerKey) { problem(keyProblem) }
+                let keyProblem = event.keyProblem(after: previousKey)
+                if let keyProblem { problem(keyProblem) }
                 if signatures {
                     switch parsed.signatureValid {
                     case nil: problem("is not signed")
@@ -187,6 +191,7 @@ public enum LogVerifier {
                     dependencies.append(Dependency(file: file, line: number, event: name, hlc: event.hlc, origin: entry.origin, seq: entry.seq))
                 }
                 hlcs.append(event.hlc)
+                if previousKey == nil || keyProblem != nil { previousKey = event.signerKey }
                 previous = event
             }
             // One block is parsed while the next is read and the one before is checked, so both cores stay busy.

@@ -156,6 +156,72 @@ struct EventGenerator {
         }
     }
 
+    /// The writer's lines are canonical, and hashing one as it stands gives the event's hash.
+    @Test(arguments: seeds)
+    func aWrittenLineIsHashedAsItStands(seed: UInt64) throws {
+        var generator = EventGenerator(seed: seed)
+        for i in 0..<Self.cases {
+            let event = generator.event()
+            let read = try event.line.withUnsafeBufferPointer { try Event.parseHashing(line: $0) }
+            #expect(read.lineIsCanonical, "seed \(seed) case \(i): \(String(decoding: event.line, as: UTF8.self))")
+            #expect(read.computedHash == event.hash, "seed \(seed) case \(i)")
+            #expect(read.event == event, "seed \(seed) case \(i)")
+        }
+    }
+
+    /// Lines that are canonical but for a slip or two (a space, a needless or uppercase escape, `-0`, two
+    /// members swapped): a line is taken as canonical exactly when writing its event anew gives the same
+    /// bytes, and the hash found either way is the one the event's content gives. Hashing the line as it
+    /// stands is only sound if this holds for every line.
+    @Test(arguments: seeds)
+    func aLineIsHashedAsItStandsExactlyWhenItIsCanonical(seed: UInt64) throws {
+        var generator = EventGenerator(seed: seed)
+        generator.trees.looseness = 0.02
+        var canonical = 0
+        var loose = 0
+        for i in 0..<Self.cases * 5 {
+            let event = generator.event()
+            let text = generator.trees.looseText(of: envelopeValue(of: event, includingHash: true))
+            let read: Event.Hashed
+            do { read = try text.withUnsafeBufferPointer { try Event.parseHashing(line: $0) } } catch {
+                Issue.record("seed \(seed) case \(i): \(error) in \(String(decoding: text, as: UTF8.self))")
+                continue
+            }
+            let rewritten = read.event.line
+            #expect(read.lineIsCanonical == (text == rewritten), "seed \(seed) case \(i): \(String(decoding: text, as: UTF8.self))")
+            #expect(read.computedHash == event.hash, "seed \(seed) case \(i): \(String(decoding: text, as: UTF8.self))")
+            if read.lineIsCanonical { canonical += 1 } else { loose += 1 }
+        }
+        // Both kinds must occur, or the test proves nothing.
+        #expect(canonical > Self.cases / 2 && loose > Self.cases / 2, "seed \(seed): \(canonical) canonical, \(loose) not")
+    }
+
+    /// An event whose line has a place for each slip the canonical form rules out.
+    static let slippery = Event(
+        origin: "x", seq: 1, clock: VersionVector(["a": 4, "x": 1]), hlc: timestamp("2024-11-01T09:00:00.000Z+0"),
+        effective: LocalDate(year: 2024, month: 1, day: 2)!, type: "t",
+        data: JSONObject(uniqueMembers: [("a", .integer(0)), ("s", .string("x/yA\u{1F}\u{8}😀"))]), prev: nil, sig: someSig
+    ).sealed()
+
+    @Test(arguments: [
+        ("a space", #","seq""#, #", "seq""#), ("-0", #""a":0"#, #""a":-0"#), ("an escaped solidus", "x/y", #"x\/y"#),
+        ("uppercase digits", #"\u001f"#, #"\u001F"#), ("a needless escape", "yA", #"y\u0041"#),
+        ("a long escape for a short one", #"\b"#, #"\u0008"#), ("an escaped astral", "😀", #"\ud83d\ude00"#),
+        ("data members swapped", #"{"a":0,"s":"x/yA\u001f\b😀"}"#, #"{"s":"x/yA\u001f\b😀","a":0}"#),
+        ("clock entries swapped", #"{"a":4,"x":1}"#, #"{"x":1,"a":4}"#),
+        ("envelope members swapped", #""prev":null,"seq":1"#, #""seq":1,"prev":null"#),
+    ])
+    func aSlipFromTheCanonicalFormIsHashedByWritingAnew(slip: String, canonical: String, loose: String) throws {
+        let line = String(decoding: Self.slippery.line, as: UTF8.self)
+        let text = line.replacingOccurrences(of: canonical, with: loose)
+        #expect(text != line, "\(slip): \(canonical) is not in \(line)")
+        let read = try Array(text.utf8).withUnsafeBufferPointer { try Event.parseHashing(line: $0) }
+        #expect(!read.lineIsCanonical, "\(slip)")
+        #expect(read.computedHash == Self.slippery.hash, "\(slip)")
+        let unchanged = try Self.slippery.line.withUnsafeBufferPointer { try Event.parseHashing(line: $0) }
+        #expect(unchanged.lineIsCanonical && unchanged.computedHash == Self.slippery.hash)
+    }
+
     @Test func reorderedLineWithWhitespaceParsesToTheSameEvent() throws {
         let text = """
              { "type" : "theme-defined", "seq":1, "prev" : null,
@@ -438,6 +504,21 @@ struct EventGenerator {
         var sealed = draft.sealedForSigning()
         sealed.event.sig = key.eventSignature(origin: sealed.event.origin, seq: sealed.event.seq, hash: sealed.event.hash)
         return (sealed.event, sealed.line())
+    }
+
+    /// Every byte value in every place of the key and the signature: only 0-9 and a-f make a well-formed `sig`.
+    @Test func aSigIsWellFormedExactlyWhenEveryDigitIsLowercaseHex() {
+        let good = Array(("ed25519:" + Self.publicKey + ":" + String(repeating: "0a9f", count: 32)).utf8)
+        #expect(good.withUnsafeBufferPointer(EventSignature.isWellFormed))
+        let hex = Set("0123456789abcdef".utf8)
+        for place in Array(8..<72) + Array(73..<201) {
+            for value in UInt8.min...UInt8.max {
+                var sig = good
+                sig[place] = value
+                let wellFormed = sig.withUnsafeBufferPointer(EventSignature.isWellFormed)
+                if wellFormed != hex.contains(value) { Issue.record("byte \(value) at \(place): well-formed \(wellFormed)") }
+            }
+        }
     }
 
     @Test func theSignedMessagePinsOriginSeqAndHashAfterAPrefix() {

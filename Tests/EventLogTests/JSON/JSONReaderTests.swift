@@ -289,6 +289,14 @@ private let backslash = UInt8(ascii: "\\")
 /// Random JSON trees whose strings mix every kind of character the writer treats differently.
 struct JSONTreeGenerator {
     var random: SeededRandom
+    /// How often the loose writer departs from the canonical form where it could: 1 at every chance,
+    /// a small fraction for texts that are canonical but for a slip or two.
+    var looseness = 1.0
+
+    /// Whether to depart from the canonical form at this chance (at looseness 1 it takes no randomness, as before).
+    private mutating func departs() -> Bool {
+        looseness >= 1 || Double.random(in: 0..<1, using: &random) < looseness
+    }
 
     init(seed: UInt64) {
         random = SeededRandom(seed: seed)
@@ -343,7 +351,8 @@ struct JSONTreeGenerator {
     // MARK: A loose writer, independent of CanonicalJSON
 
     mutating func whitespace() -> [UInt8] {
-        (0..<Int.random(in: 0...2, using: &random)).map { _ in [0x20, 0x09, 0x0A, 0x0D].randomElement(using: &random)! }
+        guard departs() else { return [] }
+        return (0..<Int.random(in: 0...2, using: &random)).map { _ in [0x20, 0x09, 0x0A, 0x0D].randomElement(using: &random)! }
     }
 
     mutating func looseText(of value: JSONValue) -> [UInt8] {
@@ -357,7 +366,7 @@ struct JSONTreeGenerator {
         switch value {
         case .null: out += Array("null".utf8)
         case .bool(let b): out += Array((b ? "true" : "false").utf8)
-        case .integer(let i): out += Array((i == 0 && Bool.random(using: &random) ? "-0" : String(i)).utf8)
+        case .integer(let i): out += Array((i == 0 && departs() && Bool.random(using: &random) ? "-0" : String(i)).utf8)
         case .string(let s): writeLoose(s, into: &out)
         case .array(let elements):
             out.append(UInt8(ascii: "["))
@@ -370,7 +379,8 @@ struct JSONTreeGenerator {
             out.append(UInt8(ascii: "]"))
         case .object(let object):
             out.append(UInt8(ascii: "{"))
-            for (index, member) in object.members.shuffled(using: &random).enumerated() {
+            let members = departs() ? object.members.shuffled(using: &random) : object.members
+            for (index, member) in members.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 out += whitespace()
                 writeLoose(member.name, into: &out)
@@ -393,13 +403,19 @@ struct JSONTreeGenerator {
         out.append(UInt8(ascii: "\""))
         for scalar in string.unicodeScalars {
             let mustEscape = scalar.value < 0x20 || scalar == "\"" || scalar == "\\"
-            if !mustEscape && Int.random(in: 0..<4, using: &random) > 0 {
+            if !mustEscape && (!departs() || Int.random(in: 0..<4, using: &random) > 0) {
                 out += Array(String(scalar).utf8)
                 continue
             }
             let short: [Unicode.Scalar: String] = [
                 "\"": "\\\"", "\\": "\\\\", "/": "\\/", "\u{8}": "\\b", "\u{C}": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
             ]
+            if mustEscape && !departs() {
+                // The canonical escape: the short one where there is one, else \u00 and two lowercase digits.
+                let digits = String(scalar.value, radix: 16)
+                out += Array((short[scalar] ?? "\\u" + String(repeating: "0", count: 4 - digits.count) + digits).utf8)
+                continue
+            }
             if let escape = short[scalar], Bool.random(using: &random) {
                 out += Array(escape.utf8)
                 continue
