@@ -192,11 +192,11 @@ public enum SyncRound {
             let frame = try channel.receive(expecting: "\(expected - receiver.total) more events")
             switch frame.kind {
             case .events:
-                let events = try receiver.parse(frame.payload)
+                let (events, lines) = try receiver.parse(frame.payload)
                 guard receiver.total + events.count <= expected else {
                     throw PeerSyncError.malformedFrame("more events than the peer's vector announced")
                 }
-                try receiver.append(events)
+                try receiver.append(events, lines: lines)
                 progress?(receiver.total, expected)
             case .error:
                 throw PeerSyncError.peerFailed(String(decoding: frame.payload, as: UTF8.self))

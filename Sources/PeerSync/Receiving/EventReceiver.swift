@@ -22,26 +22,37 @@ public final class EventReceiver {
 
     public var total: Int { received.values.reduce(0, +) }
 
-    /// Parses and checks the hash of newline-separated event lines.
-    public func parse(_ payload: [UInt8]) throws(PeerSyncError) -> [Event] {
+    /// Parses and checks the hash of newline-separated event lines; with each event the line to store
+    /// (the line as it came when it is already in the stored form, which it is unless hand-edited).
+    public func parse(_ payload: [UInt8]) throws(PeerSyncError) -> (events: [Event], lines: [[UInt8]]) {
         var events: [Event] = []
+        var lines: [[UInt8]] = []
         for line in payload.split(separator: 0x0A) {
             index += 1
-            let event: Event
-            do { event = try Event.parse(line: Array(line)) } catch {
+            let read: Event.Hashed
+            do { read = try Self.read(line) } catch let error as EnvelopeError {
                 throw .badEvent(index: index, problem: error.description)
+            } catch {
+                throw error as! PeerSyncError
             }
-            let computed = event.computedHash
-            guard computed == event.hash else {
-                throw .tamperedEvent(event: "\(event.origin):\(event.seq)", claimed: event.hash, computed: computed)
-            }
-            events.append(event)
+            events.append(read.event)
+            lines.append(read.lineIsCanonical ? Array(line) : read.event.line)
         }
-        return events
+        return (events, lines)
     }
 
-    /// Appends verified events (in an order that respects causality) in one durable batch, or none of them.
-    public func append(_ events: [Event]) throws {
+    /// One line read and its hash checked: an `EnvelopeError` if it is not an event, `PeerSyncError.tamperedEvent` if its hash is wrong.
+    package static func read(_ line: ArraySlice<UInt8>) throws -> Event.Hashed {
+        let read = try line.withUnsafeBufferPointer { bytes throws(EnvelopeError) in try Event.parseHashing(line: bytes) }
+        guard read.computedHash == read.event.hash else {
+            throw PeerSyncError.tamperedEvent(event: "\(read.event.origin):\(read.event.seq)", claimed: read.event.hash, computed: read.computedHash)
+        }
+        return read
+    }
+
+    /// Appends verified events (in an order that respects causality) in one durable batch, or none of them;
+    /// `lines` are their stored lines when the caller has them.
+    public func append(_ events: [Event], lines: [[UInt8]]? = nil) throws {
         guard !events.isEmpty else { return }
         try replica.write { writer in
             var heads = writer.heads
@@ -64,7 +75,7 @@ public final class EventReceiver {
             }
             try Self.verifyNewest(of: events)
             do {
-                try writer.append(events)
+                try writer.append(events, lines: lines)
             } catch let error as EventLogError {
                 if case .doesNotFollow(let origin, let seq, let problem) = error {
                     throw PeerSyncError.badEvent(index: index, problem: "\(origin):\(seq) \(problem)")

@@ -52,19 +52,14 @@ public enum Bundle {
         }
         let sender = header["replica"]?.stringValue ?? "?"
         var events: [Event] = []
+        var stored: [[UInt8]] = []
         for (offset, line) in lines.dropFirst().enumerated() {
-            let number = offset + 2
-            let event: Event
-            do { event = try Event.parse(line: Array(line)) } catch {
-                throw PeerSyncError.badBundle(file: path, line: number, problem: error.description)
+            let read: Event.Hashed
+            do { read = try EventReceiver.read(line) } catch {
+                throw PeerSyncError.badBundle(file: path, line: offset + 2, problem: "\(error)")
             }
-            let computed = event.computedHash
-            guard computed == event.hash else {
-                throw PeerSyncError.badBundle(
-                    file: path, line: number,
-                    problem: PeerSyncError.tamperedEvent(event: "\(event.origin):\(event.seq)", claimed: event.hash, computed: computed).description)
-            }
-            events.append(event)
+            events.append(read.event)
+            stored.append(read.lineIsCanonical ? Array(line) : read.event.line)
         }
         // Events we already hold must be the very same events; the rest are new.
         let held = try replica.versionVector()
@@ -78,9 +73,9 @@ public enum Bundle {
                 throw try PeerSyncError.differing(ours: ours, theirs: other, in: replica)
             }
         }
-        let fresh = events.filter { $0.seq > held[$0.origin] }
+        let fresh = events.indices.filter { events[$0].seq > held[events[$0].origin] }
         let receiver = EventReceiver(replica: replica)
-        try receiver.append(fresh)
+        try receiver.append(fresh.map { events[$0] }, lines: fresh.map { stored[$0] })
         return Summary(replica: sender, events: fresh.count, perOrigin: receiver.received, vector: try replica.versionVector())
     }
 }
