@@ -10,6 +10,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
     case badLine(file: String, line: Int, error: EnvelopeError)
     /// The last line of a log, read from the end without counting lines, is not a valid event.
     case badLastLine(file: String, error: EnvelopeError)
+    /// A log whose lines are not numbered by seq (line n holds seq n), found where a reader relies on it.
+    case lineOutOfPlace(file: String, line: Int, problem: String)
     /// An event that does not continue its origin's chain where it would be appended.
     case doesNotFollow(origin: String, seq: UInt64, problem: String)
     case wallClock(String)
@@ -28,6 +30,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
         case .io(let path, let operation, let code): "cannot \(operation) '\(path)': \(systemErrorMessage(code))"
         case .badLine(let file, let line, let error): "\(file):\(line): \(error)"
         case .badLastLine(let file, let error): "\(file): last line: \(error) (run 'koers verify' for the line number)"
+        case .lineOutOfPlace(let file, let line, let problem):
+            "\(file):\(line): \(problem); line n of a log must hold seq n (run 'koers verify')"
         case .doesNotFollow(let origin, let seq, let problem): "event \(origin):\(seq) \(problem)"
         case .wallClock(let message): message
         case .noKey(let path): "'\(path)' has no key pair (it was made before replicas had keys)"

@@ -86,6 +86,41 @@ package enum LogFile {
             window *= 4
         }
     }
+    /// Where line `number` (1-based) of a file with `completeLines` complete lines begins, found by counting
+    /// newlines back from the end, so that finding one of the last lines reads only the end of the file;
+    /// nil if the file has fewer lines than that.
+    package static func startOfLine(_ number: Int, of path: String, completeLines: Int) throws(EventLogError) -> Int? {
+        guard number > 1 else { return 0 }
+        guard number <= completeLines + 1 else { return nil }
+        // Line `number` begins after newline number − 1, which is newline completeLines − number + 2 counted from the end.
+        var toMeet = completeLines - number + 2
+        let fd = try FileIO.open(path, O_RDONLY)
+        defer { close(fd) }
+        var end = try FileIO.size(fd, path: path)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while end > 0 {
+            let start = max(0, end - chunk.count)
+            let count = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, end - start, off_t(start)) }
+            guard count == end - start else { throw .io(path: path, operation: "read", code: count < 0 ? errno : EIO) }
+            let found = chunk.withUnsafeBytes { raw -> Int? in
+                let base = raw.baseAddress!
+                var newlines: [Int] = []
+                var from = 0
+                while from < end - start, let hit = memchr(base + from, 0x0A, end - start - from) {
+                    newlines.append(base.distance(to: hit))
+                    from = newlines.last! + 1
+                }
+                if newlines.count < toMeet {
+                    toMeet -= newlines.count
+                    return nil
+                }
+                return start + newlines[newlines.count - toMeet] + 1
+            }
+            if let found { return found }
+            end = start
+        }
+        return nil
+    }
 }
 
 extension Replica {

@@ -1,4 +1,7 @@
+import Dispatch
 import EventLog
+import Foundation
+import Synchronization
 
 /// One sync round between two replicas over a frame channel: the side that starts it (`run`) and the side that answers (`serve`).
 ///
@@ -47,27 +50,18 @@ public enum SyncRound {
             }
             return finished(report, channel)
         }
-        let outgoing: [Event]
+        let outgoing: Outgoing
         do {
-            outgoing = try Outgoing.events(of: replica, mine: frontier, theirs: theirs)
+            outgoing = try Outgoing(of: replica, mine: frontier, theirs: theirs)
         } catch {
             refuse(channel, error, replica)
             throw error
         }
         try channel.send(.hello, mine.encoded)
         try expectProceed(channel, after: "our hello", replica: replica)
-        if direction != .pull && !outgoing.isEmpty {
-            do {
-                for frame in Outgoing.frames(outgoing) { try channel.send(.events, frame) }
-            } catch {
-                // A peer that refuses a frame sends its reason and hangs up, so a later frame meets a
-                // broken pipe: report the peer's reason rather than the broken pipe.
-                if let frame = try? channel.receive(expecting: "the peer's reason"), frame.kind == .error {
-                    throw PeerSyncError.peerFailed(String(decoding: frame.payload, as: UTF8.self))
-                }
-                throw error
-            }
-            for event in outgoing { report.sent[event.origin, default: 0] += 1 }
+        if direction != .pull && Outgoing.count(from: frontier.vector, to: theirs.vector) > 0 {
+            try send(outgoing, over: channel, replica: replica)
+            report.sent = outgoing.sent
             try expectProceed(channel, after: "the events we sent")
         }
         if direction != .push {
@@ -99,7 +93,7 @@ public enum SyncRound {
         let frame = try receiveKeepingEvidence(channel, expecting: "the peer's full hello", replica: replica)
         if frame.kind == .error { throw PeerSyncError.peerFailed(String(decoding: frame.payload, as: UTF8.self)) }
         let theirs: Hello.Frontier
-        let outgoing: [Event]
+        let outgoing: Outgoing
         do {
             guard frame.kind == .hello else { throw PeerSyncError.malformedFrame("expected the peer's full hello") }
             let second = try Hello(decoding: frame.payload)
@@ -110,7 +104,7 @@ public enum SyncRound {
                 throw PeerSyncError.malformedFrame("the peer's second hello names another replica or direction than its first")
             }
             theirs = full
-            outgoing = try Outgoing.events(of: replica, mine: frontier, theirs: theirs)
+            outgoing = try Outgoing(of: replica, mine: frontier, theirs: theirs)
         } catch {
             refuse(channel, error, replica)
             throw error
@@ -131,11 +125,35 @@ public enum SyncRound {
             }
         }
         if first.direction != .push {
-            for frame in Outgoing.frames(outgoing) { try channel.send(.events, frame) }
-            for event in outgoing { report.sent[event.origin, default: 0] += 1 }
+            try send(outgoing, over: channel, replica: replica)
+            report.sent = outgoing.sent
         }
         report.vectorAfter = try replica.versionVector()
         return finished(report, channel)
+    }
+
+    /// Sends the outgoing events frame by frame as they are read. If our log cannot be read, the peer is
+    /// told why; a peer that refuses a frame sends its reason and hangs up, so a later frame meets a
+    /// broken pipe: then the peer's reason is reported rather than the broken pipe.
+    private static func send(_ outgoing: Outgoing, over channel: FrameChannel, replica: Replica) throws {
+        while true {
+            let frame: [UInt8]
+            do {
+                guard let next = try outgoing.nextFrame() else { return }
+                frame = next
+            } catch {
+                refuse(channel, error, replica)
+                throw error
+            }
+            do {
+                try channel.send(.events, frame)
+            } catch {
+                if let answer = try? channel.receive(expecting: "the peer's reason"), answer.kind == .error {
+                    throw PeerSyncError.peerFailed(String(decoding: answer.payload, as: UTF8.self))
+                }
+                throw error
+            }
+        }
     }
 
     /// The report with the bytes the channel carried.
