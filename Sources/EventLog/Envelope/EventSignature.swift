@@ -30,6 +30,12 @@ public struct EventSignature: Sendable, Equatable {
 
     /// Whether `text` has exactly the form `ed25519:<64 hex>:<128 hex>`: every replay asks it of every
     /// event, so it makes no substrings.
+    /// The public key a `sig` member's text names (not verified); nil if there is none or it is not well formed.
+    static func key(named sig: String?) -> String? {
+        guard let sig, isWellFormed(sig) else { return nil }
+        return String(decoding: sig.utf8.dropFirst(8).prefix(64), as: UTF8.self)
+    }
+
     static func isWellFormed(_ text: String) -> Bool {
         var text = text
         return text.withUTF8(isWellFormed)
@@ -113,10 +119,7 @@ extension Event {
     public var signature: EventSignature? { sig.flatMap(EventSignature.init(parsing:)) }
 
     /// The public key the event says signed it (not verified).
-    public var signerKey: String? {
-        guard let sig, EventSignature.isWellFormed(sig) else { return nil }
-        return String(decoding: sig.utf8.dropFirst(8).prefix(64), as: UTF8.self)
-    }
+    public var signerKey: String? { EventSignature.key(named: sig) }
 
     /// Whether `sig` names this key (compared in place: asked of every event a verification reads).
     func isSigned(by key: String) -> Bool {

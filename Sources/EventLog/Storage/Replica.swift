@@ -29,16 +29,20 @@ public struct Replica: Sendable {
         public var hash: String
         public var hlc: HybridTimestamp
         public var clock: VersionVector
-        /// The public key that signed it, as the event states it; nil if unsigned.
-        public var signerKey: String?
+        /// The event's signature member, as it states it; nil if unsigned.
+        public var sig: String?
 
         public init(_ event: Event) {
             seq = event.seq
             hash = event.hash
             hlc = event.hlc
             clock = event.clock
-            signerKey = event.signerKey
+            sig = event.sig
         }
+
+        /// The public key that signed it, as the event states it; nil if unsigned (worked out when asked:
+        /// a head is made for every event appended).
+        public var signerKey: String? { EventSignature.key(named: sig) }
     }
 
     public static let formatVersion: Int64 = 1

@@ -80,7 +80,9 @@ public final class ReplicaWriter {
     public func append(_ events: [Event], lines knownLines: [[UInt8]]? = nil) throws(EventLogError) {
         guard !events.isEmpty else { return }
         var expected = heads
-        for event in events {
+        // By index: `for event in events` copies every event (a retain per member) in this hot loop.
+        for index in events.indices {
+            let event = events[index]
             let head = expected[event.origin]
             let wantSeq = (head?.seq ?? 0) + 1
             guard event.seq == wantSeq else {
@@ -119,7 +121,7 @@ public final class ReplicaWriter {
             try appendToLogs(events, lines: lines)
         }
         heads = expected
-        for event in events { clock.observe(event.hlc) }
+        for index in events.indices { clock.observe(events[index].hlc) }
     }
 
     static func commitLine(count: Int) -> [UInt8] {
@@ -130,9 +132,10 @@ public final class ReplicaWriter {
     func appendToLogs(_ events: [Event], lines: [[UInt8]]) throws(EventLogError) {
         var order: [String] = []
         var linesOf: [String: [Int]] = [:]
-        for (index, event) in events.enumerated() {
-            if linesOf[event.origin] == nil { order.append(event.origin) }
-            linesOf[event.origin, default: []].append(index)
+        for index in events.indices {
+            let origin = events[index].origin
+            if linesOf[origin] == nil { order.append(origin) }
+            linesOf[origin, default: []].append(index)
         }
         var newFiles = false
         for origin in order {

@@ -205,22 +205,66 @@ public enum SyncRound {
         }
     }
 
+    /// Receives the expected events frame by frame. Each frame is parsed and hash-checked on a thread of its
+    /// own while this one appends the frame before it, so checking and writing overlap; every frame is still
+    /// verified whole before it is appended, and appended before the next one is.
     private static func receive(_ expected: Int, into receiver: EventReceiver, over channel: FrameChannel, progress: Progress?) throws {
-        while receiver.total < expected {
-            let frame = try channel.receive(expecting: "\(expected - receiver.total) more events")
+        var announced = 0
+        var parsing: FrameParse?
+        func appendParsed() throws {
+            guard let frame = parsing else { return }
+            parsing = nil
+            let (events, lines) = try frame.parsed()
+            try receiver.append(events, lines: lines)
+            progress?(receiver.total, expected)
+        }
+        while announced < expected {
+            let frame: (kind: FrameChannel.Kind, payload: [UInt8])
+            do {
+                frame = try channel.receive(expecting: "\(expected - announced) more events")
+            } catch {
+                try appendParsed()  // a round cut off keeps what arrived whole
+                throw error
+            }
             switch frame.kind {
             case .events:
-                let (events, lines) = try receiver.parse(frame.payload)
-                guard receiver.total + events.count <= expected else {
+                let next = FrameParse(frame.payload, after: announced)
+                announced += next.count
+                guard announced <= expected else {
                     throw PeerSyncError.malformedFrame("more events than the peer's vector announced")
                 }
-                try receiver.append(events, lines: lines)
-                progress?(receiver.total, expected)
+                try appendParsed()
+                parsing = next
             case .error:
+                try appendParsed()
                 throw PeerSyncError.peerFailed(String(decoding: frame.payload, as: UTF8.self))
             default:
+                try appendParsed()
                 throw PeerSyncError.malformedFrame("expected events")
             }
+        }
+        try appendParsed()
+    }
+
+    /// One frame's events parsed and hash-checked on a thread of its own (not the shared pool, which may be busy).
+    final class FrameParse: Sendable {
+        /// How many event lines the frame holds.
+        let count: Int
+        private let result = Mutex<Result<(events: [Event], lines: [[UInt8]]), PeerSyncError>?>(nil)
+        private let done = DispatchSemaphore(value: 0)
+
+        init(_ payload: [UInt8], after before: Int) {
+            count = payload.split(separator: 0x0A).count
+            Thread { [self] in
+                let parsed = Result { () throws(PeerSyncError) in try EventReceiver.parse(payload, after: before) }
+                result.withLock { $0 = parsed }
+                done.signal()
+            }.start()
+        }
+
+        func parsed() throws(PeerSyncError) -> (events: [Event], lines: [[UInt8]]) {
+            done.wait()
+            return try result.withLock { $0! }.get()
         }
     }
 }

@@ -14,6 +14,7 @@ public final class EventReceiver {
     public let replica: Replica
     /// Events appended so far, per origin.
     public private(set) var received: [String: Int] = [:]
+    /// How many events this receiver was given so far (the number of the last one, in messages).
     private var index = 0
 
     public init(replica: Replica) {
@@ -24,9 +25,11 @@ public final class EventReceiver {
 
     /// Parses and checks the hash of newline-separated event lines; with each event the line to store
     /// (the line as it came when it is already in the stored form, which it is unless hand-edited).
-    public func parse(_ payload: [UInt8]) throws(PeerSyncError) -> (events: [Event], lines: [[UInt8]]) {
+    /// `before` is how many events came before these, for numbering them in messages.
+    public static func parse(_ payload: [UInt8], after before: Int) throws(PeerSyncError) -> (events: [Event], lines: [[UInt8]]) {
         var events: [Event] = []
         var lines: [[UInt8]] = []
+        var index = before
         for line in payload.split(separator: 0x0A) {
             index += 1
             let read: Event.Hashed
@@ -54,9 +57,14 @@ public final class EventReceiver {
     /// `lines` are their stored lines when the caller has them.
     public func append(_ events: [Event], lines: [[UInt8]]? = nil) throws {
         guard !events.isEmpty else { return }
+        index += events.count
         try replica.write { writer in
             var heads = writer.heads
-            for event in events {
+            /// Per origin, the key that signed its newest event so far (nil: unsigned), worked out once per batch.
+            var keys: [String: String?] = [:]
+            // By index, not `for event in events`, which would copy every event (a retain per member) in the hot loop.
+            for index in events.indices {
+                let event = events[index]
                 let head = heads[event.origin]
                 if event.seq > (head?.seq ?? 0) + 1 {
                     throw PeerSyncError.missingCausalPast(event: "\(event.origin):\(event.seq)", needs: "\(event.origin):\(event.seq - 1)")
@@ -68,9 +76,12 @@ public final class EventReceiver {
                 for entry in event.clock.entries where entry.origin != event.origin && entry.seq > heads[entry.origin]?.seq ?? 0 {
                     throw PeerSyncError.missingCausalPast(event: "\(event.origin):\(event.seq)", needs: "\(entry.origin):\(entry.seq)")
                 }
-                if let problem = event.keyProblem(after: heads[event.origin]?.signerKey) {
+                let earlierKey = keys[event.origin] ?? head?.signerKey
+                if let problem = event.keyProblem(after: earlierKey) {
                     throw PeerSyncError.badSignature(event: "\(event.origin):\(event.seq)", problem: problem)
                 }
+                let key: String? = earlierKey ?? event.signerKey  // an event that passed is signed by the earlier key, if any
+                keys[event.origin] = .some(key)
                 heads[event.origin] = Replica.Head(event)
             }
             try Self.verifyNewest(of: events)
@@ -83,14 +94,14 @@ public final class EventReceiver {
                 throw error
             }
         }
-        for event in events { received[event.origin, default: 0] += 1 }
+        for index in events.indices { received[events[index].origin, default: 0] += 1 }
     }
 
     /// Verifies the signature of the newest event of each origin among `events` (in seq order per origin).
     static func verifyNewest(of events: [Event]) throws(PeerSyncError) {
-        var newest: [String: Event] = [:]
-        for event in events { newest[event.origin] = event }
-        for event in newest.values.sorted(by: { $0.origin < $1.origin }) where event.sig != nil && !event.hasValidSignature {
+        var newest: [String: Int] = [:]
+        for index in events.indices { newest[events[index].origin] = index }
+        for event in newest.values.map({ events[$0] }).sorted(by: { $0.origin < $1.origin }) where event.sig != nil && !event.hasValidSignature {
             throw .badSignature(
                 event: "\(event.origin):\(event.seq)",
                 problem: "carries a signature that is not valid for its origin, seq and hash under the key it names (\(event.signerKey ?? "?"))")
