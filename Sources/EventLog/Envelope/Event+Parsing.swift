@@ -170,6 +170,37 @@ extension Event {
         return (event, reader.isCanonical ? cut : nil)
     }
 
+    /// The `hlc` of an event's line, found without reading the rest of it: enough to merge logs in the log's
+    /// order when their lines are sent on as they stand (whoever receives them reads them whole).
+    package static func hlc(ofLine line: UnsafeBufferPointer<UInt8>) throws(EnvelopeError) -> HybridTimestamp {
+        var reader = JSONReader(line)
+        var field: String?
+        do {
+            try reader.expect(UInt8(ascii: "{"))
+            if try !reader.consume(UInt8(ascii: "}")) {
+                repeat {
+                    field = nil
+                    let (name, _) = try memberName(&reader)
+                    field = name
+                    try reader.expect(UInt8(ascii: ":"))
+                    if name == "hlc" {
+                        let text = try reader.readString()
+                        guard let hlc = try? HybridTimestamp(parsing: text) else {
+                            throw EnvelopeError(field: name, problem: "'\(text)' is not a hybrid timestamp like '2025-04-22T09:30:00.123Z+0'")
+                        }
+                        return hlc
+                    }
+                    try reader.skipValue()
+                } while try reader.consume(UInt8(ascii: ","))
+            }
+        } catch let error as EnvelopeError {
+            throw error
+        } catch {
+            throw EnvelopeError(field: field, problem: "\(error)")
+        }
+        throw EnvelopeError(field: "hlc", problem: "is missing")
+    }
+
     /// Reads one event from a line given as bytes.
     public static func parse(line: [UInt8]) throws(EnvelopeError) -> Event {
         try line.withUnsafeBufferPointer { buffer throws(EnvelopeError) in try parse(line: buffer) }

@@ -146,6 +146,49 @@ package struct JSONReader: ~Copyable {
         return elements
     }
 
+    /// Steps over one value without building it: strings to their closing quote, objects and arrays to their
+    /// closing bracket, numbers and literals as `readValue` reads them. It checks the structure only (not the
+    /// characters, escapes or duplicate members inside strings and objects), so it serves to find a member,
+    /// never to accept a text.
+    package mutating func skipValue() throws(JSONError) {
+        switch try peek() {
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            let close = bytes[index] == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            index += 1
+            try enter()
+            defer { depth -= 1 }
+            if try consume(close) { return }
+            repeat {
+                if close == UInt8(ascii: "}") {
+                    try skipString()
+                    try expect(UInt8(ascii: ":"))
+                }
+                try skipValue()
+            } while try consume(UInt8(ascii: ","))
+            try expect(close)
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try readLiteral("true")
+        case UInt8(ascii: "f"): try readLiteral("false")
+        case UInt8(ascii: "n"): try readLiteral("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try readInteger()
+        case let other: throw fail(.unexpectedByte(other))
+        }
+    }
+
+    /// Steps over a string: to the first quote that no backslash escapes (one after an odd run of backslashes is escaped).
+    private mutating func skipString() throws(JSONError) {
+        try expect(UInt8(ascii: "\""))
+        let base = bytes.baseAddress!
+        while index < bytes.count, let found = memchr(base + index, Int32(UInt8(ascii: "\"")), bytes.count - index) {
+            let quote = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            var backslashes = 0
+            while quote - backslashes - 1 >= index && bytes[quote - backslashes - 1] == UInt8(ascii: "\\") { backslashes += 1 }
+            index = quote + 1
+            if backslashes % 2 == 0 { return }
+        }
+        throw JSONError(.unexpectedEnd, offset: bytes.count)
+    }
+
     private mutating func enter() throws(JSONError) {
         depth += 1
         if depth > JSONReader.maxDepth { throw fail(.tooDeep) }

@@ -17,8 +17,6 @@ public final class LogCursor {
     private let fd: Int32
     /// With prefetching, another thread parses ahead and this cursor hands out its batches.
     private let prefetch: Prefetch?
-    /// Whether each event comes with its line's bytes (for sending them on as they are).
-    private let keepsLines: Bool
     /// The batch being handed out; each event is moved out of it rather than copied.
     private var batch: [LogMerger.Located?] = []
     private var batchIndex = 0
@@ -35,18 +33,14 @@ public final class LogCursor {
     public private(set) var lastLineStart = 0
     /// Line number of the last event returned, counted from the starting offset's line (1-based when starting at 0).
     public private(set) var lineNumber: Int
-    /// The bytes of the last event's line (without its newline) when the cursor keeps lines, else empty.
-    public private(set) var lastLine: [UInt8] = []
 
     init(
-        origin: String, path: String, displayPath: String, offset: Int, firstLineNumber: Int, prefetching: Bool = false,
-        keepingLines: Bool = false
+        origin: String, path: String, displayPath: String, offset: Int, firstLineNumber: Int, prefetching: Bool = false
     ) throws(EventLogError) {
         self.origin = origin
         self.path = path
         self.displayPath = displayPath
         self.prefetch = prefetching ? Prefetch() : nil
-        self.keepsLines = keepingLines
         self.offset = offset
         self.lineNumber = firstLineNumber - 1
         // A prefetching cursor reads nothing itself: its parsing thread has a cursor of its own.
@@ -78,7 +72,6 @@ public final class LogCursor {
                     event = try buffer.withUnsafeBufferPointer { all throws(EnvelopeError) in
                         try Event.parse(line: UnsafeBufferPointer(rebasing: all[start..<newline]), repeated: repeated)
                     }
-                    if keepsLines { lastLine = Array(buffer[start..<newline]) }
                 } catch {
                     throw .badLine(file: displayPath, line: lineNumber + 1, error: error)
                 }
@@ -93,13 +86,29 @@ public final class LogCursor {
         }
     }
 
+    /// The next complete line's bytes without its newline, not parsed (to be sent on as it stands), or nil at
+    /// the end of the log. Not for a prefetching cursor.
+    public func nextLine() throws(EventLogError) -> [UInt8]? {
+        precondition(prefetch == nil, "a prefetching cursor hands out parsed events only")
+        while true {
+            if let newline = findNewline() {
+                let line = Array(buffer[start..<newline])
+                lastLineStart = offset
+                offset += newline + 1 - start
+                start = newline + 1
+                lineNumber += 1
+                return line
+            }
+            if atEndOfFile { return nil }
+            try fill()
+        }
+    }
+
     private func nextPrefetched(_ prefetch: Prefetch) throws(EventLogError) -> Event? {
         if batchIndex == batch.count {
             if batchEnded { return nil }
             if !prefetch.started {
-                prefetch.start(
-                    origin: origin, path: path, displayPath: displayPath, offset: offset, firstLineNumber: lineNumber + 1,
-                    keepingLines: keepsLines)
+                prefetch.start(origin: origin, path: path, displayPath: displayPath, offset: offset, firstLineNumber: lineNumber + 1)
             }
             let next = prefetch.take()
             if let error = next.error { throw error }
@@ -113,7 +122,6 @@ public final class LogCursor {
         lastLineStart = located.lineStart
         offset = located.offsetAfter
         lineNumber += 1
-        lastLine = located.line
         return located.event
     }
 
@@ -165,13 +173,12 @@ final class Prefetch: Sendable {
 
     var started: Bool { queue.withLock { $0.started } }
 
-    func start(origin: String, path: String, displayPath: String, offset: Int, firstLineNumber: Int, keepingLines: Bool) {
+    func start(origin: String, path: String, displayPath: String, offset: Int, firstLineNumber: Int) {
         queue.withLock { $0.started = true }
         Thread { [self] in
             do {
                 let cursor = try LogCursor(
-                    origin: origin, path: path, displayPath: displayPath, offset: offset, firstLineNumber: firstLineNumber,
-                    keepingLines: keepingLines)
+                    origin: origin, path: path, displayPath: displayPath, offset: offset, firstLineNumber: firstLineNumber)
                 while true {
                     room.wait()
                     if cancelled.load(ordering: .relaxed) { return }
@@ -183,8 +190,7 @@ final class Prefetch: Sendable {
                             end = true
                             break
                         }
-                        items.append(
-                            LogMerger.Located(event: event, lineStart: cursor.lastLineStart, offsetAfter: cursor.offset, line: cursor.lastLine))
+                        items.append(LogMerger.Located(event: event, lineStart: cursor.lastLineStart, offsetAfter: cursor.offset))
                     }
                     put(Batch(items: items, error: nil, end: end))
                     if end { return }
@@ -217,27 +223,23 @@ final class Prefetch: Sendable {
 
 extension Replica {
     /// A cursor over one origin's log from a byte offset (0: the start) where line `firstLineNumber` begins
-    /// (line numbers in messages are right only if it is given). With `prefetching`, another thread parses
-    /// ahead; with `keepingLines`, each event comes with its line's bytes (`LogCursor.lastLine`).
+    /// (line numbers in messages are right only if it is given). With `prefetching`, another thread parses ahead.
     public func cursor(
-        origin: String, offset: Int = 0, firstLineNumber: Int = 1, prefetching: Bool = false, keepingLines: Bool = false
+        origin: String, offset: Int = 0, firstLineNumber: Int = 1, prefetching: Bool = false
     ) throws(EventLogError) -> LogCursor {
         try LogCursor(
             origin: origin, path: logPath(origin), displayPath: displayPath(origin: origin), offset: offset,
-            firstLineNumber: firstLineNumber, prefetching: prefetching, keepingLines: keepingLines)
+            firstLineNumber: firstLineNumber, prefetching: prefetching)
     }
 
     /// A cursor over one origin's log from the event `seq` on, found by counting lines back from the end of the
     /// log (line n holds seq n), so that reading the newest events costs what they cost, not the whole log.
     /// `heldSeq` is the origin's newest seq.
-    public func cursor(
-        origin: String, fromSeq seq: UInt64, heldSeq: UInt64, prefetching: Bool = false, keepingLines: Bool = false
-    ) throws(EventLogError) -> LogCursor {
+    public func cursor(origin: String, fromSeq seq: UInt64, heldSeq: UInt64) throws(EventLogError) -> LogCursor {
         guard let offset = try LogFile.startOfLine(Int(seq), of: logPath(origin), completeLines: Int(heldSeq)) else {
             throw .lineOutOfPlace(file: displayPath(origin: origin), line: Int(seq), problem: "no such line, though the last event has seq \(heldSeq)")
         }
-        return try cursor(
-            origin: origin, offset: offset, firstLineNumber: Int(seq), prefetching: prefetching, keepingLines: keepingLines)
+        return try cursor(origin: origin, offset: offset, firstLineNumber: Int(seq))
     }
 }
 
@@ -252,8 +254,6 @@ public final class LogMerger {
         public var event: Event
         public var lineStart: Int
         public var offsetAfter: Int
-        /// The line's bytes, when its cursor keeps lines.
-        public var line: [UInt8] = []
     }
 
     /// Per cursor: its next event.
@@ -267,7 +267,7 @@ public final class LogMerger {
 
     private static func read(_ cursor: LogCursor) throws(EventLogError) -> Located? {
         guard let event = try cursor.next() else { return nil }
-        return Located(event: event, lineStart: cursor.lastLineStart, offsetAfter: cursor.offset, line: cursor.lastLine)
+        return Located(event: event, lineStart: cursor.lastLineStart, offsetAfter: cursor.offset)
     }
 
     /// The next event in the total order, with where its line lies.

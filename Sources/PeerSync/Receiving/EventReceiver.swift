@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import EventLog
 
 /// Takes in events from a peer or a bundle: verifies each one completely before anything is appended, then appends them durably.
@@ -27,10 +32,14 @@ public final class EventReceiver {
     /// (the line as it came when it is already in the stored form, which it is unless hand-edited).
     /// `before` is how many events came before these, for numbering them in messages.
     public static func parse(_ payload: [UInt8], after before: Int) throws(PeerSyncError) -> (events: [Event], lines: [[UInt8]]) {
+        let ranges = lineRanges(payload)
         var events: [Event] = []
         var lines: [[UInt8]] = []
+        events.reserveCapacity(ranges.count)
+        lines.reserveCapacity(ranges.count)
         var index = before
-        for line in payload.split(separator: 0x0A) {
+        for range in ranges {
+            let line = payload[range]
             index += 1
             let read: Event.Hashed
             do { read = try Self.read(line) } catch let error as EnvelopeError {
@@ -42,6 +51,23 @@ public final class EventReceiver {
             lines.append(read.lineIsCanonical ? Array(line) : read.event.line)
         }
         return (events, lines)
+    }
+
+    /// Where each non-empty line of newline-separated bytes lies. (Found with memchr: `Array.split`, going
+    /// byte by byte through a closure, took a fifth of the time of parsing the lines.)
+    public static func lineRanges(_ payload: [UInt8]) -> [Range<Int>] {
+        payload.withUnsafeBufferPointer { bytes in
+            var ranges: [Range<Int>] = []
+            var start = 0
+            while start < bytes.count {
+                let end = memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start).map {
+                    bytes.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self))
+                } ?? bytes.count
+                if end > start { ranges.append(start..<end) }
+                start = end + 1
+            }
+            return ranges
+        }
     }
 
     /// One line read and its hash checked: an `EnvelopeError` if it is not an event, `PeerSyncError.tamperedEvent` if its hash is wrong.

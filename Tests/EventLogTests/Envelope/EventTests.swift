@@ -196,6 +196,25 @@ struct EventGenerator {
         #expect(canonical > Self.cases / 2 && loose > Self.cases / 2, "seed \(seed): \(canonical) canonical, \(loose) not")
     }
 
+    /// The timestamp a sender merges logs by is found without reading the rest of the line, however it is written.
+    @Test(arguments: seeds)
+    func theTimestampIsFoundWithoutReadingTheRest(seed: UInt64) throws {
+        var generator = EventGenerator(seed: seed)
+        for i in 0..<Self.cases {
+            let event = generator.event()
+            for text in [event.line, generator.trees.looseText(of: envelopeValue(of: event, includingHash: true))] {
+                let hlc = try text.withUnsafeBufferPointer { try Event.hlc(ofLine: $0) }
+                #expect(hlc == event.hlc, "seed \(seed) case \(i): \(String(decoding: text, as: UTF8.self))")
+            }
+        }
+        #expect(throws: EnvelopeError(field: "hlc", problem: "is missing")) {
+            try Array(#"{"origin":"x","data":{"hlc":"2024-11-01T09:00:00.000Z+0"}}"#.utf8).withUnsafeBufferPointer { try Event.hlc(ofLine: $0) }
+        }
+        #expect(throws: EnvelopeError(field: "hlc", problem: "'x' is not a hybrid timestamp like '2025-04-22T09:30:00.123Z+0'")) {
+            try Array(#"{"hlc":"x"}"#.utf8).withUnsafeBufferPointer { try Event.hlc(ofLine: $0) }
+        }
+    }
+
     /// An event whose line has a place for each slip the canonical form rules out.
     static let slippery = Event(
         origin: "x", seq: 1, clock: VersionVector(["a": 4, "x": 1]), hlc: timestamp("2024-11-01T09:00:00.000Z+0"),

@@ -284,6 +284,37 @@ private let backslash = UInt8(ascii: "\\")
             #expect(parsed.canonicalBytes == value.canonicalBytes, "seed \(seed) case \(i)")
         }
     }
+
+    /// Skipping a value, written canonically or loosely, ends exactly where reading it ends: the 7 after it is next.
+    @Test(arguments: seeds)
+    func skippingAValueEndsWhereReadingItEnds(seed: UInt64) throws {
+        var generator = JSONTreeGenerator(seed: seed)
+        for i in 0..<Self.cases {
+            let value = generator.value()
+            for text in [value.canonicalBytes, generator.looseText(of: value)] {
+                let followed = text + Array(" 7".utf8)
+                let ends = try followed.withUnsafeBufferPointer { bytes in
+                    var reader = JSONReader(bytes)
+                    try reader.skipValue()
+                    let seven = try reader.readInteger()
+                    try reader.expectEnd()
+                    return seven == 7
+                }
+                #expect(ends, "seed \(seed) case \(i): \(String(decoding: text, as: UTF8.self))")
+            }
+        }
+    }
+
+    @Test(arguments: [#""abc"#, #""a\""#, "[1,", #"{"a" 1}"#, #"{"a":1"#, "[1 2]", "tru", "{1:2}", #""\\\""#])
+    func skippingRefusesABrokenValue(_ text: String) {
+        let bytes = Array(text.utf8)
+        #expect(throws: JSONError.self, "\(text)") {
+            try bytes.withUnsafeBufferPointer { bytes in
+                var reader = JSONReader(bytes)
+                try reader.skipValue()
+            }
+        }
+    }
 }
 
 /// Random JSON trees whose strings mix every kind of character the writer treats differently.

@@ -32,22 +32,19 @@ import TestSupport
         #expect(try LogFile.startOfLine(2, of: path, completeLines: lines + 1) == nil, "a file with fewer lines than said")
     }
 
-    @Test(arguments: [false, true])
-    func aCursorFromASeqGivesEveryLaterEventWithItsStoredLine(prefetching: Bool) throws {
+    @Test func aCursorFromASeqGivesEveryLaterLineAsStored() throws {
         let fixture = try ReplicaFixture()
         let events = try fixture.append(60)
         let stored = fileBytes(fixture.directory + "/log/programmabureau.jsonl").split(separator: 0x0A).map(Array.init)
-        let cursor = try fixture.replica.cursor(
-            origin: "programmabureau", fromSeq: 41, heldSeq: 60, prefetching: prefetching, keepingLines: true)
-        var read: [(Event, [UInt8], Int)] = []
-        while let event = try cursor.next() { read.append((event, cursor.lastLine, cursor.lineNumber)) }
-        #expect(read.map(\.0) == Array(events[40...]))
-        #expect(read.map(\.1) == Array(stored[40...]))
-        #expect(read.map(\.2) == Array(41...60))
+        let lines = try fixture.replica.cursor(origin: "programmabureau", fromSeq: 41, heldSeq: 60)
+        var read: [([UInt8], Int)] = []
+        while let line = try lines.nextLine() { read.append((line, lines.lineNumber)) }
+        #expect(read.map(\.0) == Array(stored[40...]))
+        #expect(read.map(\.1) == Array(41...60))
 
-        let plain = try fixture.replica.cursor(origin: "programmabureau", fromSeq: 59, heldSeq: 60, prefetching: prefetching)
-        #expect(try plain.next() == events[58])
-        #expect(plain.lastLine.isEmpty, "lines are kept only when asked for")
+        let parsed = try fixture.replica.cursor(origin: "programmabureau", fromSeq: 59, heldSeq: 60)
+        #expect(try parsed.next() == events[58])
+        #expect(parsed.lineNumber == 59)
     }
 
     @Test func aLogWithFewerLinesThanItsHeadSaysIsNamed() throws {
