@@ -17,6 +17,8 @@ public final class LogCursor {
     private let fd: Int32
     /// With prefetching, another thread parses ahead and this cursor hands out its batches.
     private let prefetch: Prefetch?
+    /// The last line to read, if not the end of the log.
+    private let throughLine: Int?
     /// The batch being handed out; each event is moved out of it rather than copied.
     private var batch: [LogMerger.Located?] = []
     private var batchIndex = 0
@@ -35,12 +37,14 @@ public final class LogCursor {
     public private(set) var lineNumber: Int
 
     init(
-        origin: String, path: String, displayPath: String, offset: Int, firstLineNumber: Int, prefetching: Bool = false
+        origin: String, path: String, displayPath: String, offset: Int, firstLineNumber: Int, prefetching: Bool = false,
+        throughLine: Int? = nil
     ) throws(EventLogError) {
         self.origin = origin
         self.path = path
         self.displayPath = displayPath
         self.prefetch = prefetching ? Prefetch() : nil
+        self.throughLine = throughLine
         self.offset = offset
         self.lineNumber = firstLineNumber - 1
         // A prefetching cursor reads nothing itself: its parsing thread has a cursor of its own.
@@ -64,6 +68,7 @@ public final class LogCursor {
 
     /// The next complete event, or nil at the end of the log.
     public func next() throws(EventLogError) -> Event? {
+        if let throughLine, lineNumber >= throughLine { return nil }
         if let prefetch { return try nextPrefetched(prefetch) }
         while true {
             if let newline = findNewline() {
@@ -90,6 +95,7 @@ public final class LogCursor {
     /// the end of the log. Not for a prefetching cursor.
     public func nextLine() throws(EventLogError) -> [UInt8]? {
         precondition(prefetch == nil, "a prefetching cursor hands out parsed events only")
+        if let throughLine, lineNumber >= throughLine { return nil }
         while true {
             if let newline = findNewline() {
                 let line = Array(buffer[start..<newline])
@@ -108,7 +114,9 @@ public final class LogCursor {
         if batchIndex == batch.count {
             if batchEnded { return nil }
             if !prefetch.started {
-                prefetch.start(origin: origin, path: path, displayPath: displayPath, offset: offset, firstLineNumber: lineNumber + 1)
+                prefetch.start(
+                    origin: origin, path: path, displayPath: displayPath, offset: offset, firstLineNumber: lineNumber + 1,
+                    throughLine: throughLine)
             }
             let next = prefetch.take()
             if let error = next.error { throw error }
@@ -173,12 +181,13 @@ final class Prefetch: Sendable {
 
     var started: Bool { queue.withLock { $0.started } }
 
-    func start(origin: String, path: String, displayPath: String, offset: Int, firstLineNumber: Int) {
+    func start(origin: String, path: String, displayPath: String, offset: Int, firstLineNumber: Int, throughLine: Int?) {
         queue.withLock { $0.started = true }
         Thread { [self] in
             do {
                 let cursor = try LogCursor(
-                    origin: origin, path: path, displayPath: displayPath, offset: offset, firstLineNumber: firstLineNumber)
+                    origin: origin, path: path, displayPath: displayPath, offset: offset, firstLineNumber: firstLineNumber,
+                    throughLine: throughLine)
                 while true {
                     room.wait()
                     if cancelled.load(ordering: .relaxed) { return }
@@ -223,13 +232,14 @@ final class Prefetch: Sendable {
 
 extension Replica {
     /// A cursor over one origin's log from a byte offset (0: the start) where line `firstLineNumber` begins
-    /// (line numbers in messages are right only if it is given). With `prefetching`, another thread parses ahead.
+    /// (line numbers in messages, and `throughLine`, are right only if it is given), to the end or through
+    /// line `throughLine` (line n holds seq n). With `prefetching`, another thread parses ahead.
     public func cursor(
-        origin: String, offset: Int = 0, firstLineNumber: Int = 1, prefetching: Bool = false
+        origin: String, offset: Int = 0, firstLineNumber: Int = 1, throughLine: Int? = nil, prefetching: Bool = false
     ) throws(EventLogError) -> LogCursor {
         try LogCursor(
             origin: origin, path: logPath(origin), displayPath: displayPath(origin: origin), offset: offset,
-            firstLineNumber: firstLineNumber, prefetching: prefetching)
+            firstLineNumber: firstLineNumber, prefetching: prefetching, throughLine: throughLine)
     }
 
     /// A cursor over one origin's log from the event `seq` on, found by counting lines back from the end of the

@@ -89,11 +89,16 @@ public enum ProgrammeHistory {
     ) throws {
         var cursors: [LogCursor] = []
         for origin in try replica.origins() {
-            cursors.append(try replica.cursor(origin: origin, offset: position?.offsets[origin]?.after ?? 0, prefetching: true))
+            // Under a frontier an origin's log is read only as far as the frontier reaches (line n holds seq n).
+            cursors.append(try replica.cursor(
+                origin: origin, offset: position?.offsets[origin]?.after ?? 0, firstLineNumber: Int(position?.vector[origin] ?? 0) + 1,
+                throughLine: cut.upto.map { Int($0[origin]) }, prefetching: true))
         }
         let merger = try LogMerger(cursors)
         while let located = try merger.next() {
             let event = located.event
+            // The log's order is by timestamp, so after the first event recorded later than the cut's instant, all are.
+            if let knownAt = cut.knownAtMillis, event.hlc.millis > knownAt { break }
             guard cut.holds(event) else { continue }
             if let upto = cut.upto {
                 for entry in event.clock.entries where entry.seq > upto[entry.origin] {

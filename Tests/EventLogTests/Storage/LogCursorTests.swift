@@ -47,6 +47,22 @@ import TestSupport
         #expect(parsed.lineNumber == 59)
     }
 
+    /// A cursor that stops at a line (a frontier's seq) reads no further, parsing ahead or not.
+    @Test(arguments: [false, true])
+    func aCursorThroughALineStopsThere(prefetching: Bool) throws {
+        let fixture = try ReplicaFixture()
+        let events = try fixture.append(300)
+        let start = try LogFile.startOfLine(101, of: fixture.directory + "/log/programmabureau.jsonl", completeLines: 300)!
+        let cursor = try fixture.replica.cursor(
+            origin: "programmabureau", offset: start, firstLineNumber: 101, throughLine: 250, prefetching: prefetching)
+        var read: [Event] = []
+        while let event = try cursor.next() { read.append(event) }
+        #expect(read == Array(events[100..<250]))
+        #expect(cursor.lineNumber == 250)
+        let none = try fixture.replica.cursor(origin: "programmabureau", throughLine: 0, prefetching: prefetching)
+        #expect(try none.next() == nil)
+    }
+
     @Test func aLogWithFewerLinesThanItsHeadSaysIsNamed() throws {
         let fixture = try ReplicaFixture()
         try fixture.append(5)
