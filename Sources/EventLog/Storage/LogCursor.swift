@@ -70,24 +70,12 @@ public final class LogCursor {
     public func next() throws(EventLogError) -> Event? {
         if let throughLine, lineNumber >= throughLine { return nil }
         if let prefetch { return try nextPrefetched(prefetch) }
-        while true {
-            if let newline = findNewline() {
-                let event: Event
-                do throws(EnvelopeError) {
-                    event = try buffer.withUnsafeBufferPointer { all throws(EnvelopeError) in
-                        try Event.parse(line: UnsafeBufferPointer(rebasing: all[start..<newline]), repeated: repeated)
-                    }
-                } catch {
-                    throw .badLine(file: displayPath, line: lineNumber + 1, error: error)
-                }
-                lastLineStart = offset
-                offset += newline + 1 - start
-                start = newline + 1
-                lineNumber += 1
-                return event
+        return try readLine { line throws(EventLogError) in
+            do throws(EnvelopeError) {
+                return try Event.parse(line: line, repeated: repeated)
+            } catch {
+                throw .badLine(file: displayPath, line: lineNumber + 1, error: error)
             }
-            if atEndOfFile { return nil }
-            try fill()
         }
     }
 
@@ -96,14 +84,21 @@ public final class LogCursor {
     public func nextLine() throws(EventLogError) -> [UInt8]? {
         precondition(prefetch == nil, "a prefetching cursor hands out parsed events only")
         if let throughLine, lineNumber >= throughLine { return nil }
+        return try readLine { line in Array(line) }
+    }
+
+    /// What `read` makes of the next complete line (without its newline), the cursor then past it; nil at the end.
+    private func readLine<T>(_ read: (UnsafeBufferPointer<UInt8>) throws(EventLogError) -> T) throws(EventLogError) -> T? {
         while true {
             if let newline = findNewline() {
-                let line = Array(buffer[start..<newline])
+                let value = try buffer.withUnsafeBufferPointer { all throws(EventLogError) in
+                    try read(UnsafeBufferPointer(rebasing: all[start..<newline]))
+                }
                 lastLineStart = offset
                 offset += newline + 1 - start
                 start = newline + 1
                 lineNumber += 1
-                return line
+                return value
             }
             if atEndOfFile { return nil }
             try fill()
