@@ -55,7 +55,7 @@ public final class EventReceiver {
 
     /// Where each non-empty line of newline-separated bytes lies. (Found with memchr: `Array.split`, going
     /// byte by byte through a closure, took a fifth of the time of parsing the lines.)
-    public static func lineRanges(_ payload: [UInt8]) -> [Range<Int>] {
+    static func lineRanges(_ payload: [UInt8]) -> [Range<Int>] {
         payload.withUnsafeBufferPointer { bytes in
             var ranges: [Range<Int>] = []
             var start = 0
