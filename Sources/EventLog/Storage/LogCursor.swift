@@ -171,8 +171,15 @@ final class Prefetch: Sendable {
     static let batchSize = 2048
     private let queue = Mutex<(batches: [Batch], started: Bool)>(([], false))
     private let ready = DispatchSemaphore(value: 0)
-    private let room = DispatchSemaphore(value: 2)
+    /// Room for two batches. It starts at 0 and is given its two by signals: libdispatch traps when a semaphore
+    /// is freed below the value it was made with, as this one is when a reader stops before the end.
+    private let room = DispatchSemaphore(value: 0)
     private let cancelled = Atomic<Bool>(false)
+
+    init() {
+        room.signal()
+        room.signal()
+    }
 
     var started: Bool { queue.withLock { $0.started } }
 

@@ -63,6 +63,23 @@ import TestSupport
         #expect(try none.next() == nil)
     }
 
+    /// A reader may stop before the end (a cut's instant has passed, an error): the thread parsing ahead is then
+    /// stopped, and nothing it leaves behind may trap (libdispatch traps on a semaphore freed below its start).
+    @Test func aPrefetchingCursorLeftHalfWayIsLetGo() throws {
+        let fixture = try ReplicaFixture()
+        var events: [Event] = []
+        let batch = 2_048  // the size of the batches the parsing thread hands over (Prefetch.batchSize)
+        for seq in 1...UInt64(batch * 3 + 10) {
+            events.append(foreignEvent("programmabureau", seq, after: events.last, millis: novemberFirst + Int64(seq)))
+        }
+        try writeFile(fixture.directory + "/log/programmabureau.jsonl", logBytes(events))
+        for taken in [0, 1, 10, batch + 1] {
+            let cursor = try fixture.replica.cursor(origin: "programmabureau", prefetching: true)
+            for _ in 0..<taken { _ = try cursor.next() }
+            Thread.sleep(forTimeInterval: 0.05)  // lets the parsing thread fill its queue and wait for room
+        }
+    }
+
     @Test func aLogWithFewerLinesThanItsHeadSaysIsNamed() throws {
         let fixture = try ReplicaFixture()
         try fixture.append(5)
