@@ -40,7 +40,7 @@ public enum ProgrammeHistory {
         let trustedKeys = try replica.trustedKeys()
         let cacheable = useCache && cut.at == nil && projects.isEmpty
         if cacheable, let snapshot = ProjectionCache.best(for: cut, in: replica, trustedKeys: trustedKeys) {
-            if let state = try? resume(snapshot, replica: replica, cut: cut) { return state }
+            if let state = try? resume(snapshot, replica: replica, cut: cut, interval: interval) { return state }
         }
         return try replay(replica, cut: cut, trustedKeys: trustedKeys, projects: projects, saving: cacheable, interval: interval)
     }
@@ -64,10 +64,16 @@ public enum ProgrammeHistory {
     }
 
     /// Continues a snapshot with the events after it; fails if an event sorts before its position (a late arrival).
-    private static func resume(_ snapshot: ProjectionCache.Snapshot, replica: Replica, cut: Cut) throws -> ProgrammeState {
+    /// Folding the whole log, it leaves a checkpoint every `interval` events as a replay does, so that a log
+    /// grown by records and syncs since its last replay can still be rewound from a checkpoint near any point.
+    private static func resume(
+        _ snapshot: ProjectionCache.Snapshot, replica: Replica, cut: Cut, interval: Int
+    ) throws -> ProgrammeState {
         var state = snapshot.state
         var position = snapshot.position
         var folded = 0
+        var checkpointed = false
+        let wholeLog = cut.knownAtMillis == nil && cut.upto == nil
         try forEachEvent(of: replica, cut: cut, from: snapshot.position) { located in
             guard let last = position.last, Event.precedesInLogOrder(last, located.event) else {
                 throw ProjectionCache.Stale()
@@ -75,9 +81,14 @@ public enum ProgrammeHistory {
             state.apply(located.event)
             position.advance(past: located)
             folded += 1
+            if wholeLog && position.folded % interval == 0 {
+                ProjectionCache.save(state, at: position, in: replica, head: false)
+                checkpointed = true
+            }
         }
-        // Writing a snapshot costs more than folding a few events again next time.
-        if folded >= ProjectionCache.resaveAfter && cut.knownAtMillis == nil && cut.upto == nil {
+        // Writing a snapshot costs more than folding a few events again next time; but after a checkpoint the
+        // head is saved too, so that the next fold does not pass the checkpoint (and write it) again.
+        if (folded >= ProjectionCache.resaveAfter || checkpointed) && wholeLog {
             ProjectionCache.save(state, at: position, in: replica, head: true)
         }
         return state

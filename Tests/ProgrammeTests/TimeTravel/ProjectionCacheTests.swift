@@ -83,6 +83,25 @@ import TestSupport
         }
     }
 
+    /// A log that grows after its last replay (by records, imports, syncs) gets the checkpoints a replay would
+    /// have left, and rewinding to any point still equals a replay from the first event.
+    @Test func aGrowingLogGetsItsCheckpointsWithoutAReplay() throws {
+        let tmp = TemporaryDirectory()
+        let (office, _) = try twoReplicas(tmp)
+        _ = try cached(office, every: 4)  // 3 events: a head snapshot, no checkpoint yet
+        #expect(cacheFiles(office).filter { $0.hasPrefix("projection-") } == ["projection-head.snapshot"])
+        for day in 1...9 {
+            try office.record(at: "2025-05-0\(day)T09:00:00Z", "budget-amended", #"{"line":"l","deltaCents":\#(day),"reason":"r"}"#)
+            _ = try cached(office, every: 4)  // as a view after each record
+        }
+        #expect(cacheFiles(office).filter { $0.hasPrefix("projection-") }
+            == ["projection-12.snapshot", "projection-4.snapshot", "projection-8.snapshot", "projection-head.snapshot"])
+        for seq in 1...12 {
+            let cut = Cut(upto: VersionVector(["programmabureau": UInt64(seq)]))
+            #expect(try cached(office, cut, every: 4) == fresh(office, cut), "upto programmabureau:\(seq)")
+        }
+    }
+
     @Test func replacedLogsAreNotMistakenForTheCachedOnes() throws {
         let tmp = TemporaryDirectory()
         let (office, _) = try twoReplicas(tmp)
