@@ -255,9 +255,10 @@ public enum SyncRound {
         private let done = DispatchSemaphore(value: 0)
 
         init(_ payload: [UInt8], after before: Int) {
-            count = EventReceiver.lineRanges(payload).count
+            let lines = EventReceiver.lineRanges(payload)
+            count = lines.count
             Thread { [self] in
-                let parsed = Result { () throws(PeerSyncError) in try EventReceiver.parse(payload, after: before) }
+                let parsed = Result { () throws(PeerSyncError) in try EventReceiver.parse(payload, lines: lines, after: before) }
                 result.withLock { $0 = parsed }
                 done.signal()
             }.start()

@@ -30,9 +30,11 @@ public final class EventReceiver {
 
     /// Parses and checks the hash of newline-separated event lines; with each event the line to store
     /// (the line as it came when it is already in the stored form, which it is unless hand-edited).
-    /// `before` is how many events came before these, for numbering them in messages.
-    public static func parse(_ payload: [UInt8], after before: Int) throws(PeerSyncError) -> (events: [Event], lines: [[UInt8]]) {
-        let ranges = lineRanges(payload)
+    /// `ranges` are where the lines lie (`lineRanges`); `before` is how many events came before these, for
+    /// numbering them in messages.
+    static func parse(
+        _ payload: [UInt8], lines ranges: [Range<Int>], after before: Int
+    ) throws(PeerSyncError) -> (events: [Event], lines: [[UInt8]]) {
         var events: [Event] = []
         var lines: [[UInt8]] = []
         events.reserveCapacity(ranges.count)
