@@ -31,7 +31,7 @@ enum Recording {
         guard errors.isEmpty else { throw CommandFailure(text: errors.joined(separator: "\n") + "\nnothing recorded\n") }
         return try replica.write { writer in
             context.report(writer.recovered)
-            var state = try ProgrammeHistory.state(of: replica)
+            var state = try ProgrammeHistory.stateForRules(of: replica)
             // The rules are checked while the events are being signed, with the key that signs them.
             let batch = try writer.authorSigning(drafts, wallMillis: wall)
             for (event, item) in zip(batch.unsignedEvents, items) {

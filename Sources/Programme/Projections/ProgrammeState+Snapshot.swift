@@ -12,22 +12,25 @@ extension ProgrammeState {
         return body.table + body.bytes
     }
 
-    public init(snapshot bytes: [UInt8], trustedKeys: [TrustedKey]) throws {
+    public init(snapshot bytes: [UInt8], trustedKeys: [TrustedKey], scope: Scope = .whole) throws {
         self = try bytes.withUnsafeBytes { raw in
             var reader = SnapshotReader(raw)
-            return try ProgrammeState(reading: &reader, trustedKeys: trustedKeys)
+            return try ProgrammeState(reading: &reader, trustedKeys: trustedKeys, scope: scope)
         }
     }
 
     /// Reads a snapshot that takes up the rest of the reader's bytes.
-    init(reading reader: inout SnapshotReader, trustedKeys: [TrustedKey]) throws(SnapshotReader.Malformed) {
+    init(reading reader: inout SnapshotReader, trustedKeys: [TrustedKey], scope: Scope = .whole) throws(SnapshotReader.Malformed) {
         self.init(trustedKeys: trustedKeys)
+        self.scope = scope
         try reader.readTable()
         try decode(from: &reader)
         guard reader.isAtEnd else { throw SnapshotReader.Malformed() }
     }
 
+    /// Writes what the rules read first and the rest in blocks that a `rules` scope skips (see `Scope`).
     func encode(into out: inout SnapshotWriter) {
+        precondition(scope == .whole, "a state read for the rules only is never saved")
         out.write(owners.count)
         for (id, o) in owners {
             out.write(id); out.write(o.name); out.write(o.kind); Self.encode(o.ref, &out)
@@ -54,21 +57,29 @@ extension ProgrammeState {
                 out.write(key.targetKind); out.write(key.target); out.write(key.role); Self.encode(register, &out)
             }
         }
-        out.write(decisions.count)
-        for (id, d) in decisions {
-            out.write(id); out.write(d.body); out.write(d.date); out.write(d.title); out.write(d.outcome)
-            out.write(d.projects); out.write(d.subsidies)
+        // Each decision's facts for the rules, then in a block the rest of each, in the same order.
+        let decisionList = Array(decisions.values)
+        out.write(decisionList.count)
+        for d in decisionList {
+            out.write(d.id); out.write(d.body); out.write(d.outcome); out.write(d.subsidies)
+        }
+        let decisionDetails = out.beginBlock()
+        for d in decisionList {
+            out.write(d.date); out.write(d.title); out.write(d.projects)
             out.write(d.amountCents != nil); if let amount = d.amountCents { out.write(signed: amount) }
             out.write(d.source); Self.encode(d.ref, &out)
         }
+        out.endBlock(decisionDetails)
         out.write(budgetLines.count)
         for (id, l) in budgetLines {
             out.write(id); out.write(signed: l.year); out.write(l.side); out.write(l.name); out.write(l.theme); out.write(l.funder)
             out.write(l.reserve); out.write(signed: l.amountCents); out.write(l.source); Self.encode(l.ref, &out)
+            let amendments = out.beginBlock()
             out.write(l.amendments.count)
             for a in l.amendments {
                 out.write(signed: a.deltaCents); out.write(a.reason); out.write(a.decision); Self.encode(a.ref, &out)
             }
+            out.endBlock(amendments)
         }
         out.write(subsidies.count)
         for (id, s) in subsidies {
@@ -76,6 +87,7 @@ extension ProgrammeState {
             out.write(s.year != nil); if let year = s.year { out.write(signed: year) }
             out.write(s.projects); out.write(s.decision); Self.encode(s.ref, &out)
         }
+        let unruled = out.beginBlock()
         out.write(indicators.count)
         for (key, register) in indicators {
             out.write(key.project); out.write(key.indicator); out.write(key.period); out.write(key.municipality)
@@ -87,15 +99,16 @@ extension ProgrammeState {
             out.write(byMunicipality.count)
             for (municipality, register) in byMunicipality { out.write(municipality); Self.encode(register, &out) }
         }
+        out.write(problems.count)
+        for p in problems {
+            Self.encode(p.ref, &out); out.write(p.violation.rule); out.write(p.violation.message)
+        }
+        out.endBlock(unruled)
         out.write(enrolments.count)
         for (replica, e) in enrolments {
             out.write(replica); out.write(e.owner); out.write(e.key); Self.encode(e.ref, &out)
             out.write(e.revocation != nil)
             if let r = e.revocation { out.write(r.reason); Self.encode(r.ref, &out); out.write(r.upToSeq) }
-        }
-        out.write(problems.count)
-        for p in problems {
-            Self.encode(p.ref, &out); out.write(p.violation.rule); out.write(p.violation.message)
         }
         out.write(eventCount)
     }
@@ -137,13 +150,22 @@ extension ProgrammeState {
         }
         let decisionCount = try input.readCount()
         decisions.reserveCapacity(decisionCount)
+        var decisionIDs: [String] = []
+        if scope == .whole { decisionIDs.reserveCapacity(decisionCount) }
         for _ in 0..<decisionCount {
             let id = try input.readString()
-            decisions[id] = Decision(
-                id: id, body: try input.readString(), date: try input.readString(), title: try input.readString(),
-                outcome: try input.readString(), projects: try input.readStrings(), subsidies: try input.readStrings(),
-                amountCents: try input.readBool() ? try input.readSigned() : nil, source: try input.readOptionalJSON(),
-                ref: try Self.decodeRef(&input))
+            let decision = Decision(
+                id: id, body: try input.readString(), date: "", title: "", outcome: try input.readString(),
+                projects: [], subsidies: try input.readStrings(), amountCents: nil, source: nil, ref: Self.unreadRef)
+            guard decisions.updateValue(decision, forKey: id) == nil else { throw SnapshotReader.Malformed() }
+            if scope == .whole { decisionIDs.append(id) }
+        }
+        let decisionDetails = try input.readBlock()
+        if scope == .whole {
+            for id in decisionIDs { try Self.decodeDetails(of: &decisions[id]!, &input) }
+            try input.expectEnd(of: decisionDetails)
+        } else {
+            input.skip(to: decisionDetails)
         }
         for _ in 0..<(try input.readCount()) {
             let id = try input.readString()
@@ -151,12 +173,18 @@ extension ProgrammeState {
                 id: id, year: try input.readSigned(), side: try input.readString(), name: try input.readString(),
                 theme: try input.readOptionalString(), funder: try input.readOptionalString(), reserve: try input.readBool(),
                 amountCents: try input.readSigned(), amendments: [], source: try input.readOptionalJSON(), ref: try Self.decodeRef(&input))
-            let amendmentCount = try input.readCount()
-            line.amendments.reserveCapacity(amendmentCount)
-            for _ in 0..<amendmentCount {
-                line.amendments.append(Amendment(
-                    deltaCents: try input.readSigned(), reason: try input.readString(), decision: try input.readOptionalString(),
-                    ref: try Self.decodeRef(&input)))
+            let amendments = try input.readBlock()
+            if scope == .whole {
+                let amendmentCount = try input.readCount()
+                line.amendments.reserveCapacity(amendmentCount)
+                for _ in 0..<amendmentCount {
+                    line.amendments.append(Amendment(
+                        deltaCents: try input.readSigned(), reason: try input.readString(), decision: try input.readOptionalString(),
+                        ref: try Self.decodeRef(&input)))
+                }
+                try input.expectEnd(of: amendments)
+            } else {
+                input.skip(to: amendments)
             }
             budgetLines[id] = line
         }
@@ -167,6 +195,29 @@ extension ProgrammeState {
                 year: try input.readBool() ? try input.readSigned() : nil, projects: try input.readStrings(),
                 decision: try input.readOptionalString(), ref: try Self.decodeRef(&input))
         }
+        let unruled = try input.readBlock()
+        if scope == .whole {
+            try decodeUnruled(from: &input)
+            try input.expectEnd(of: unruled)
+        } else {
+            input.skip(to: unruled)
+        }
+        for _ in 0..<(try input.readCount()) {
+            let replica = try input.readString()
+            let owner = try input.readString()
+            let key = try input.readString()
+            let ref = try Self.decodeRef(&input)
+            var revocation: Revocation?
+            if try input.readBool() {
+                revocation = Revocation(reason: try input.readString(), ref: try Self.decodeRef(&input), upToSeq: try input.readUInt64())
+            }
+            enrolments[replica] = Enrolment(replica: replica, owner: owner, key: key, ref: ref, revocation: revocation)
+        }
+        eventCount = try input.readInt()
+    }
+
+    /// The parts no rule reads: indicators, participation and problems.
+    private mutating func decodeUnruled(from input: inout SnapshotReader) throws(SnapshotReader.Malformed) {
         let indicatorCount = try input.readCount()
         indicators.reserveCapacity(indicatorCount)
         for _ in 0..<indicatorCount {
@@ -181,25 +232,27 @@ extension ProgrammeState {
             for _ in 0..<(try input.readCount()) { byMunicipality[try input.readString()] = try Self.decodeRegister(&input) }
             participation[project] = byMunicipality
         }
-        for _ in 0..<(try input.readCount()) {
-            let replica = try input.readString()
-            let owner = try input.readString()
-            let key = try input.readString()
-            let ref = try Self.decodeRef(&input)
-            var revocation: Revocation?
-            if try input.readBool() {
-                revocation = Revocation(reason: try input.readString(), ref: try Self.decodeRef(&input), upToSeq: try input.readUInt64())
-            }
-            enrolments[replica] = Enrolment(replica: replica, owner: owner, key: key, ref: ref, revocation: revocation)
-        }
         let problemCount = try input.readCount()
         problems.reserveCapacity(problemCount)
         for _ in 0..<problemCount {
             let ref = try Self.decodeRef(&input)
             problems.append(Problem(ref: ref, violation: RuleViolation(try input.readString(), try input.readString())))
         }
-        eventCount = try input.readInt()
     }
+
+    private static func decodeDetails(of decision: inout Decision, _ input: inout SnapshotReader) throws(SnapshotReader.Malformed) {
+        decision.date = try input.readString()
+        decision.title = try input.readString()
+        decision.projects = try input.readStrings()
+        decision.amountCents = try input.readBool() ? try input.readSigned() : nil
+        decision.source = try input.readOptionalJSON()
+        decision.ref = try decodeRef(&input)
+    }
+
+    /// The ref of a decision read for the rules only: no view shows such a state.
+    private static let unreadRef = EventRef(
+        origin: "", seq: 0, hlc: HybridTimestamp(millis: 0, counter: 0), effective: LocalDate(year: 1970, month: 1, day: 1)!,
+        type: "", recordedBy: "")
 
     static func encode(_ ref: EventRef, _ out: inout SnapshotWriter) {
         out.write(ref.origin); out.write(ref.seq); out.write(signed: ref.hlc.millis); out.write(UInt64(ref.hlc.counter))

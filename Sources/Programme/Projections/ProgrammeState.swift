@@ -188,6 +188,17 @@ public struct ProgrammeState: Sendable {
     /// The number of events folded in, applied or not.
     public internal(set) var eventCount = 0
 
+    /// How much of the state there is: all of it, or what the rules read (see `Scope`).
+    public internal(set) var scope = Scope.whole
+
+    /// A state read from a snapshot whole, or only as far as the rules read it.
+    ///
+    /// `rules` is for checking events about to be recorded. The rules read which things exist and a
+    /// few facts of them, never budget amendments, indicators, participation, problems, nor a decision's
+    /// date, title, projects, amount, source or ref. Those are left empty, which makes a large snapshot
+    /// several times faster to read. Such a state is never shown and never saved.
+    public enum Scope: Sendable { case whole, rules }
+
     /// Projects whose full history is kept (for `koers project ID`); the others keep only the chain.
     public let trackedHistories: Set<String>
 

@@ -33,13 +33,22 @@ public enum ProgrammeHistory {
             checkpointEvery: ProjectionCache.checkpointInterval)
     }
 
+    /// The state of the whole log for checking the rules on new events: a snapshot is read only as far as the
+    /// rules read it (see `ProgrammeState.Scope`), and nothing is saved from it. Without a snapshot, a full replay.
+    public static func stateForRules(of replica: Replica) throws -> ProgrammeState {
+        try state(
+            of: replica, cut: Cut(), trackingHistoryOf: [], useCache: true,
+            checkpointEvery: ProjectionCache.checkpointInterval, scope: .rules)
+    }
+
     /// As above, with checkpoints every `interval` events folded (tests use small intervals).
     package static func state(
-        of replica: Replica, cut: Cut, trackingHistoryOf projects: Set<String>, useCache: Bool, checkpointEvery interval: Int
+        of replica: Replica, cut: Cut, trackingHistoryOf projects: Set<String>, useCache: Bool, checkpointEvery interval: Int,
+        scope: ProgrammeState.Scope = .whole
     ) throws -> ProgrammeState {
         let trustedKeys = try replica.trustedKeys()
         let cacheable = useCache && cut.at == nil && projects.isEmpty
-        if cacheable, let snapshot = ProjectionCache.best(for: cut, in: replica, trustedKeys: trustedKeys) {
+        if cacheable, let snapshot = ProjectionCache.best(for: cut, in: replica, trustedKeys: trustedKeys, scope: scope) {
             if let state = try? resume(snapshot, replica: replica, cut: cut, interval: interval) { return state }
         }
         return try replay(replica, cut: cut, trustedKeys: trustedKeys, projects: projects, saving: cacheable, interval: interval)
@@ -73,7 +82,8 @@ public enum ProgrammeHistory {
         var position = snapshot.position
         var folded = 0
         var checkpointed = false
-        let wholeLog = cut.knownAtMillis == nil && cut.upto == nil
+        // A state read for the rules only is not saved (`ProjectionCache.save` refuses it too).
+        let saving = cut.knownAtMillis == nil && cut.upto == nil && state.scope == .whole
         try forEachEvent(of: replica, cut: cut, from: snapshot.position) { located in
             guard let last = position.last, Event.precedesInLogOrder(last, located.event) else {
                 throw ProjectionCache.Stale()
@@ -81,14 +91,14 @@ public enum ProgrammeHistory {
             state.apply(located.event)
             position.advance(past: located)
             folded += 1
-            if wholeLog && position.folded % interval == 0 {
+            if saving && position.folded % interval == 0 {
                 ProjectionCache.save(state, at: position, in: replica, head: false)
                 checkpointed = true
             }
         }
         // Writing a snapshot costs more than folding a few events again next time; but after a checkpoint the
         // head is saved too, so that the next fold does not pass the checkpoint (and write it) again.
-        if (folded >= ProjectionCache.resaveAfter || checkpointed) && wholeLog {
+        if (folded >= ProjectionCache.resaveAfter || checkpointed) && saving {
             ProjectionCache.save(state, at: position, in: replica, head: true)
         }
         return state

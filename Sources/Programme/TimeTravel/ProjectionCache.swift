@@ -15,7 +15,7 @@ import EventLog
 /// A snapshot also names the trusted root keys it was folded under: with other roots, other
 /// events count, so a snapshot made before `trust.json` changed is never resumed.
 enum ProjectionCache {
-    static let format = "koers-projection-5"
+    static let format = "koers-projection-6"
     static let checkpointInterval = 100_000
     /// A resumed fold writes a new head snapshot once it has folded this many events: folding them
     /// again costs every later command about 20 µs each, writing the snapshot a few ms once.
@@ -58,7 +58,7 @@ enum ProjectionCache {
     }
 
     /// The snapshot that gets furthest while staying inside the cut, if any is valid under these root keys.
-    static func best(for cut: Cut, in replica: Replica, trustedKeys: [TrustedKey]) -> Snapshot? {
+    static func best(for cut: Cut, in replica: Replica, trustedKeys: [TrustedKey], scope: ProgrammeState.Scope = .whole) -> Snapshot? {
         guard let names = try? FileIO.listDirectory(directory(replica)) else { return nil }
         var candidates: [(folded: Int, path: String)] = []
         for name in names where name.hasPrefix(filePrefix) && name.hasSuffix(fileSuffix) {
@@ -72,7 +72,7 @@ enum ProjectionCache {
             let snapshot: Snapshot? = bytes.withUnsafeBytes { raw in
                 guard var reader = checkedReader(raw), let position = try? readPosition(&reader, trust: trust),
                     fits(position, cut), stillHolds(position, replica),
-                    let state = try? ProgrammeState(reading: &reader, trustedKeys: trustedKeys)
+                    let state = try? ProgrammeState(reading: &reader, trustedKeys: trustedKeys, scope: scope)
                 else { return nil }
                 return Snapshot(position: position, state: state)
             }
@@ -104,7 +104,7 @@ enum ProjectionCache {
     private static let checksumSize = 8
 
     static func save(_ state: ProgrammeState, at position: Position, in replica: Replica, head: Bool) {
-        guard let last = position.last else { return }
+        guard let last = position.last, state.scope == .whole else { return }
         var header = SnapshotWriter(reservingCapacity: 4096)
         header.write(inline: trustDigest(state.trustedKeys))
         header.write(position.folded)

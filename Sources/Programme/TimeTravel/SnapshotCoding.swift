@@ -87,6 +87,17 @@ struct SnapshotWriter {
         if let value { write(value) }
     }
 
+    /// Starts a block that a reader may skip whole: its length in 8 bytes (set by `endBlock`), then its bytes.
+    mutating func beginBlock() -> Int {
+        bytes.append(contentsOf: repeatElement(0, count: 8))
+        return bytes.count
+    }
+
+    mutating func endBlock(_ start: Int) {
+        var length = UInt64(bytes.count - start).littleEndian
+        withUnsafeBytes(of: &length) { bytes.replaceSubrange(start - 8..<start, with: $0) }
+    }
+
     /// The string table, to be read before the bytes written with it.
     var table: [UInt8] {
         var table = SnapshotWriter(reservingCapacity: strings.reduce(8) { $0 + $1.utf8.count + 2 })
@@ -102,7 +113,10 @@ struct SnapshotReader: ~Copyable {
 
     private let bytes: UnsafeRawBufferPointer
     private(set) var offset: Int
-    private var strings: [String] = []
+    /// The table's strings by index: where each one's bytes are, and the string once it has been read.
+    /// A string is made only when something names it, so the parts of a snapshot skipped cost nothing.
+    private var stringBytes: [Range<Int>] = []
+    private var strings: [String?] = []
 
     init(_ bytes: UnsafeRawBufferPointer, from offset: Int = 0) {
         self.bytes = bytes
@@ -175,15 +189,43 @@ struct SnapshotReader: ~Copyable {
     /// Reads the string table written by `SnapshotWriter.table`.
     mutating func readTable() throws(Malformed) {
         let count = try readCount()
-        strings.reserveCapacity(count)
-        for _ in 0..<count { strings.append(try readInline()) }
+        stringBytes.reserveCapacity(count)
+        for _ in 0..<count {
+            let length = try readCount()
+            guard length <= bytes.count - offset else { throw Malformed() }
+            stringBytes.append(offset..<offset + length)
+            offset += length
+        }
+        strings = Array(repeating: nil, count: count)
     }
 
     @inline(__always)
     mutating func readString() throws(Malformed) -> String {
         let index = try readCount()
         guard index < strings.count else { throw Malformed() }
-        return strings[index]
+        if let text = strings[index] { return text }
+        // Valid UTF-8 for the same reason as in `readInline`.
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[stringBytes[index]]).assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+        strings[index] = text
+        return text
+    }
+
+    /// The end of a block written between `beginBlock` and `endBlock`: read it up to there, or `skip(to:)` it.
+    mutating func readBlock() throws(Malformed) -> Int {
+        guard bytes.count - offset >= 8 else { throw Malformed() }
+        let length = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        offset += 8
+        guard length <= UInt64(bytes.count - offset) else { throw Malformed() }
+        return offset + Int(length)
+    }
+
+    mutating func skip(to end: Int) {
+        offset = end
+    }
+
+    /// Checks that a block read whole ended where its length said.
+    func expectEnd(of end: Int) throws(Malformed) {
+        guard offset == end else { throw Malformed() }
     }
 
     mutating func readOptionalString() throws(Malformed) -> String? {

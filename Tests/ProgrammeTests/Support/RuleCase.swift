@@ -42,6 +42,13 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
         var after = before
         let applied = after.apply(event)
         #expect(checked == applied, "check and apply disagree on \(name)", sourceLocation: sourceLocation)
+        // `koers record` checks against a snapshot read only as far as the rules read it: the same verdict.
+        do {
+            var forRules = try ProgrammeState(snapshot: before.snapshot, trustedKeys: before.trustedKeys, scope: .rules)
+            #expect(forRules.apply(event) == applied, "\(name): the state read for the rules gives another verdict", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("\(name): the snapshot does not read back for the rules: \(error)", sourceLocation: sourceLocation)
+        }
         #expect(after.eventCount == before.eventCount + 1, sourceLocation: sourceLocation)
         if let refusedBy {
             #expect(applied?.rule == refusedBy, "\(name): expected rule \(refusedBy), got \(applied.map { "\($0)" } ?? "accepted")", sourceLocation: sourceLocation)

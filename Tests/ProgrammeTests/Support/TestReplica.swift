@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Programme
+import Testing
 import TestSupport
 
 /// A replica on disk for library tests: authors events as `koers record` would (recordedBy filled in,
@@ -56,7 +57,11 @@ struct TestReplica {
             var state = try ProgrammeHistory.state(of: replica)
             guard let draft = choose(state) else { return nil }
             let event = try writer.author([stamped(draft)], wallMillis: wallMillis)[0]
-            if let violation = state.apply(event) { throw violation }
+            // What `koers record` checks against: the snapshot read only as far as the rules read it.
+            var forRules = try ProgrammeHistory.stateForRules(of: replica)
+            let verdict = state.apply(event)
+            #expect(forRules.apply(event) == verdict, "the state read for the rules gives another verdict on \(event.type)")
+            if let violation = verdict { throw violation }
             try writer.append([event])
             return event
         }

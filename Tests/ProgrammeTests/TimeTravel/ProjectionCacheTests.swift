@@ -46,6 +46,23 @@ import TestSupport
         }
     }
 
+    /// `koers record` reads the head snapshot only as far as the rules read it; such a state is never saved,
+    /// even after folding more events than make a whole state save a new head.
+    @Test func aStateReadForTheRulesIsNeverSaved() throws {
+        let tmp = TemporaryDirectory()
+        let (office, _) = try twoReplicas(tmp)
+        _ = try cached(office)
+        let head = office.replica.cacheDirectory + "/projection-head.snapshot"
+        let saved = try Data(contentsOf: URL(fileURLWithPath: head))
+        try office.record(at: "2025-02-01T09:00:00Z", (1...150).map { ("budget-amended", "2025-02-01", #"{"line":"l","deltaCents":\#($0),"reason":"r\#($0)"}"#) })
+        let forRules = try ProgrammeHistory.stateForRules(of: office.replica)
+        #expect(forRules.scope == .rules)
+        let amount: Int64? = forRules.budgetLines["l"]?.amountCents
+        #expect(amount == Int64(100 + 150 * 151 / 2), "the rules see the amount every amendment made")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: head)) == saved)
+        #expect(try cached(office) == fresh(office))
+    }
+
     /// The laptop was offline: its event sorts before events the office's snapshot already folded.
     @Test func aLateArrivalThatSortsEarlierMakesTheSnapshotStale() throws {
         let tmp = TemporaryDirectory()
