@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The wall clock used for new events: the system clock, or the instant in the environment variable KOERS_NOW (an ISO-8601 UTC instant such as "2024-04-16T10:00:00Z" or "2024-04-16T10:00:00.250Z", or a date "2024-04-16" meaning midnight UTC) — meant for generators of historical logs and for tests, never for normal use.
 public enum WallClock {
@@ -9,14 +13,14 @@ public enum WallClock {
     ///
     /// A set but malformed (or empty) KOERS_NOW is an error rather than ignored: a generator of a
     /// historical log would otherwise silently stamp its events with today's date.
-    public static func nowMillis(
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws(WallClock.Error) -> Int64 {
+    public static func nowMillis(environment: [String: String]) throws(WallClock.Error) -> Int64 {
         if let value = environment[overrideVariable] {
             guard let millis = parseInstant(value) else { throw Error(value: value) }
             return millis
         }
-        return Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 
     /// Milliseconds since the epoch of "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SSZ" or "YYYY-MM-DDTHH:MM:SS.fZ" with 1 to 3 fraction digits.

@@ -76,6 +76,11 @@ package enum FileIO {
     package static func readAll(_ path: String) throws(EventLogError) -> [UInt8] {
         let fd = try open(path, O_RDONLY)
         defer { close(fd) }
+        return try readAll(fd, path: path)
+    }
+
+    /// Reads a file or pipe to its end.
+    package static func readAll(_ fd: Int32, path: String) throws(EventLogError) -> [UInt8] {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {

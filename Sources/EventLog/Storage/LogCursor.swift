@@ -4,7 +4,6 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
-import Foundation
 import Synchronization
 
 /// Reads one origin's log event by event, on demand, from a byte offset: memory stays one chunk, whatever the log's size.
@@ -185,7 +184,7 @@ final class Prefetch: Sendable {
 
     func start(origin: String, path: String, displayPath: String, offset: Int, firstLineNumber: Int, throughLine: Int?) {
         queue.withLock { $0.started = true }
-        Thread { [self] in
+        DetachedThread.start { [self] in
             do {
                 let cursor = try LogCursor(
                     origin: origin, path: path, displayPath: displayPath, offset: offset, firstLineNumber: firstLineNumber,
@@ -211,7 +210,7 @@ final class Prefetch: Sendable {
             } catch {
                 put(Batch(items: [], error: .io(path: path, operation: "read", code: EIO), end: true))
             }
-        }.start()
+        }
     }
 
     private func put(_ batch: Batch) {

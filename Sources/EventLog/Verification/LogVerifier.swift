@@ -1,5 +1,4 @@
 import Dispatch
-import Foundation
 import Synchronization
 
 /// Checks the integrity of a whole replica: every line, hash, `prev` link, `seq` step and clock.
@@ -102,11 +101,11 @@ public enum LogVerifier {
                 let range = part == 0 ? 0..<half : half..<block.count
                 // A thread of its own rather than the shared pool, which may be busy (tests run many things at once).
                 group.enter()
-                Thread { [self] in
+                DetachedThread.start { [self] in
                     let parsed = range.map { block.parse($0, signatures: signatures) }
                     halves.withLock { $0[part] = parsed }
                     group.leave()
-                }.start()
+                }
             }
         }
 

@@ -1,6 +1,5 @@
 import Dispatch
 import EventLog
-import Foundation
 import Synchronization
 
 /// One sync round between two replicas over a frame channel: the side that starts it (`run`) and the side that answers (`serve`).
@@ -257,11 +256,11 @@ public enum SyncRound {
         init(_ payload: [UInt8], after before: Int) {
             let lines = EventReceiver.lineRanges(payload)
             count = lines.count
-            Thread { [self] in
+            DetachedThread.start { [self] in
                 let parsed = Result { () throws(PeerSyncError) in try EventReceiver.parse(payload, lines: lines, after: before) }
                 result.withLock { $0 = parsed }
                 done.signal()
-            }.start()
+            }
         }
 
         func parsed() throws(PeerSyncError) -> (events: [Event], lines: [[UInt8]]) {

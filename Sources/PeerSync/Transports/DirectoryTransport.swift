@@ -3,8 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import EventLog
-import Foundation
 import Synchronization
 
 /// Sync with another replica's directory: the other side is served on a thread of this process, over pipes, with the same protocol as every other transport.
@@ -25,7 +25,7 @@ public enum DirectoryTransport {
         let serverOutput = toClient[1]
         let outcome = Mutex<String?>(nil)
         let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
+        DetachedThread.start {
             do {
                 _ = try SyncRound.serve(remote, over: FrameChannel(input: serverInput, output: serverOutput))
             } catch {
@@ -35,7 +35,6 @@ public enum DirectoryTransport {
             close(serverOutput)
             done.signal()
         }
-        thread.start()
         defer {
             close(toServer[1])
             close(toClient[0])
