@@ -42,9 +42,10 @@ extension ProgrammeState {
             partners[text("partner")!]!.links[key, default: Register()].set(.bool(tag == .partnerLinked), by: event, ref)
         case .decisionRecorded:
             decisions[text("decision")!] = Decision(
-                id: text("decision")!, body: text("body")!, date: text("date")!, title: text("title")!,
-                outcome: text("outcome")!, projects: list("projects"), subsidies: list("subsidies"),
-                amountCents: integer("amountCents"), source: data["source"], ref: ref)
+                id: text("decision")!, body: text("body")!, outcome: text("outcome")!, subsidies: list("subsidies"),
+                details: Decision.Details(
+                    date: text("date")!, title: text("title")!, projects: list("projects"), amountCents: integer("amountCents"),
+                    source: data["source"], ref: ref))
         case .budgetLineOpened:
             budgetLines[text("line")!] = BudgetLine(
                 id: text("line")!, year: integer("year")!, side: text("side")!, name: text("name")!, theme: text("theme"),

@@ -148,21 +148,27 @@ extension ProgrammeState {
             }
             partners[id] = Partner(id: id, name: name, kind: kind, ref: ref, links: links)
         }
+        // The rules' part of every decision, then the block of their details in the same order.
         let decisionCount = try input.readCount()
-        decisions.reserveCapacity(decisionCount)
-        var decisionIDs: [String] = []
-        if scope == .whole { decisionIDs.reserveCapacity(decisionCount) }
+        var decisionFacts: [(id: String, body: String, outcome: String, subsidies: [String])] = []
+        decisionFacts.reserveCapacity(decisionCount)
         for _ in 0..<decisionCount {
-            let id = try input.readString()
-            let decision = Decision(
-                id: id, body: try input.readString(), date: "", title: "", outcome: try input.readString(),
-                projects: [], subsidies: try input.readStrings(), amountCents: nil, source: nil, ref: Self.unreadRef)
-            guard decisions.updateValue(decision, forKey: id) == nil else { throw SnapshotReader.Malformed() }
-            if scope == .whole { decisionIDs.append(id) }
+            decisionFacts.append((try input.readString(), try input.readString(), try input.readString(), try input.readStrings()))
         }
         let decisionDetails = try input.readBlock()
+        decisions.reserveCapacity(decisionCount)
+        for facts in decisionFacts {
+            var details = Self.unreadDecisionDetails
+            if scope == .whole {
+                details = Decision.Details(
+                    date: try input.readString(), title: try input.readString(), projects: try input.readStrings(),
+                    amountCents: try input.readBool() ? try input.readSigned() : nil, source: try input.readOptionalJSON(),
+                    ref: try Self.decodeRef(&input))
+            }
+            let decision = Decision(id: facts.id, body: facts.body, outcome: facts.outcome, subsidies: facts.subsidies, details: details)
+            guard decisions.updateValue(decision, forKey: facts.id) == nil else { throw SnapshotReader.Malformed() }
+        }
         if scope == .whole {
-            for id in decisionIDs { try Self.decodeDetails(of: &decisions[id]!, &input) }
             try input.expectEnd(of: decisionDetails)
         } else {
             input.skip(to: decisionDetails)
@@ -240,19 +246,12 @@ extension ProgrammeState {
         }
     }
 
-    private static func decodeDetails(of decision: inout Decision, _ input: inout SnapshotReader) throws(SnapshotReader.Malformed) {
-        decision.date = try input.readString()
-        decision.title = try input.readString()
-        decision.projects = try input.readStrings()
-        decision.amountCents = try input.readBool() ? try input.readSigned() : nil
-        decision.source = try input.readOptionalJSON()
-        decision.ref = try decodeRef(&input)
-    }
-
-    /// The ref of a decision read for the rules only: no view shows such a state.
-    private static let unreadRef = EventRef(
-        origin: "", seq: 0, hlc: HybridTimestamp(millis: 0, counter: 0), effective: LocalDate(year: 1970, month: 1, day: 1)!,
-        type: "", recordedBy: "")
+    /// The details of every decision read for the rules only (which never read them): no view shows such a state.
+    private static let unreadDecisionDetails = Decision.Details(
+        date: "", title: "", projects: [], amountCents: nil, source: nil,
+        ref: EventRef(
+            origin: "", seq: 0, hlc: HybridTimestamp(millis: 0, counter: 0), effective: LocalDate(year: 1970, month: 1, day: 1)!,
+            type: "", recordedBy: ""))
 
     static func encode(_ ref: EventRef, _ out: inout SnapshotWriter) {
         out.write(ref.origin); out.write(ref.seq); out.write(signed: ref.hlc.millis); out.write(UInt64(ref.hlc.counter))

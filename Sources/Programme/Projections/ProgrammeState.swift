@@ -92,17 +92,55 @@ public struct ProgrammeState: Sendable {
         public var role: String
     }
 
+    /// A decision: what the rules read kept inline, the rest in a shared box.
+    ///
+    /// A long programme holds tens of thousands of decisions, and the dictionary of them is laid out
+    /// anew each time a snapshot is read: entries a third the size make that several times cheaper.
     public struct Decision: Sendable, Equatable {
-        public var id: String
-        public var body: String
-        public var date: String
-        public var title: String
-        public var outcome: String
-        public var projects: [String]
-        public var subsidies: [String]
-        public var amountCents: Int64?
-        public var source: JSONValue?
-        public var ref: EventRef
+        public let id: String
+        public let body: String
+        public let outcome: String
+        public let subsidies: [String]
+        let details: Details
+
+        final class Details: Sendable {
+            let date: String
+            let title: String
+            let projects: [String]
+            let amountCents: Int64?
+            let source: JSONValue?
+            let ref: EventRef
+
+            init(date: String, title: String, projects: [String], amountCents: Int64?, source: JSONValue?, ref: EventRef) {
+                self.date = date
+                self.title = title
+                self.projects = projects
+                self.amountCents = amountCents
+                self.source = source
+                self.ref = ref
+            }
+        }
+
+        init(id: String, body: String, outcome: String, subsidies: [String], details: Details) {
+            self.id = id
+            self.body = body
+            self.outcome = outcome
+            self.subsidies = subsidies
+            self.details = details
+        }
+
+        public var date: String { details.date }
+        public var title: String { details.title }
+        public var projects: [String] { details.projects }
+        public var amountCents: Int64? { details.amountCents }
+        public var source: JSONValue? { details.source }
+        public var ref: EventRef { details.ref }
+
+        public static func == (a: Decision, b: Decision) -> Bool {
+            a.id == b.id && a.body == b.body && a.outcome == b.outcome && a.subsidies == b.subsidies && a.date == b.date
+                && a.title == b.title && a.projects == b.projects && a.amountCents == b.amountCents && a.source == b.source
+                && a.ref == b.ref
+        }
     }
 
     public struct BudgetLine: Sendable, Equatable {
