@@ -7,7 +7,9 @@ import EventLog
 extension ProgrammeState {
     /// The state as its string table followed by the body that names those strings.
     public var snapshot: [UInt8] {
-        var body = SnapshotWriter(reservingCapacity: 64 * eventCount + 4096)
+        // About one distinct string per ten events in a long history (decision titles, amendment reasons):
+        // reserving the table once saves growing it, which hashes every string again each time.
+        var body = SnapshotWriter(reservingCapacity: 64 * eventCount + 4096, strings: eventCount / 8 + 64)
         encode(into: &body)
         return body.table + body.bytes
     }
@@ -57,14 +59,14 @@ extension ProgrammeState {
                 out.write(key.targetKind); out.write(key.target); out.write(key.role); Self.encode(register, &out)
             }
         }
-        // Each decision's facts for the rules, then in a block the rest of each, in the same order.
-        let decisionList = Array(decisions.values)
-        out.write(decisionList.count)
-        for d in decisionList {
+        // Each decision's facts for the rules, then in a block the rest of each, in the same order (an
+        // unchanged dictionary is iterated in the same order every time).
+        out.write(decisions.count)
+        for d in decisions.values {
             out.write(d.id); out.write(d.body); out.write(d.outcome); out.write(d.subsidies)
         }
         let decisionDetails = out.beginBlock()
-        for d in decisionList {
+        for d in decisions.values {
             out.write(d.date); out.write(d.title); out.write(d.projects)
             out.write(d.amountCents != nil); if let amount = d.amountCents { out.write(signed: amount) }
             out.write(d.source); Self.encode(d.ref, &out)

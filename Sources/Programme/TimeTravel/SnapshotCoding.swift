@@ -21,8 +21,10 @@ struct SnapshotWriter {
         }
     }
 
-    init(reservingCapacity capacity: Int = 1 << 16) {
+    init(reservingCapacity capacity: Int = 1 << 16, strings: Int = 0) {
         bytes.reserveCapacity(capacity)
+        self.strings.reserveCapacity(strings)
+        indexes.reserveCapacity(strings)
     }
 
     mutating func write(_ value: UInt64) {
