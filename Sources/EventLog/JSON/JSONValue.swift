@@ -66,7 +66,8 @@ public struct JSONObject: Sendable, Equatable {
 
     public subscript(name: String) -> JSONValue? {
         get {
-            for member in members where member.name.bytesEqual(name) { return member.value }
+            // By index rather than `for member in members`, which copies (and retains) every member it passes.
+            for index in members.indices where members[index].name.bytesEqual(name) { return members[index].value }
             return nil
         }
         set {
