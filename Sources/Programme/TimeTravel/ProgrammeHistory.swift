@@ -82,7 +82,7 @@ public enum ProgrammeHistory {
         var position = snapshot.position
         var folded = 0
         var checkpointed = false
-        // A state read for the rules only is not saved (`ProjectionCache.save` refuses it too).
+        // A state read for the rules only is never saved: this is the one place that decides it (encoding one is a bug).
         let saving = cut.knownAtMillis == nil && cut.upto == nil && state.scope == .whole
         try forEachEvent(of: replica, cut: cut, from: snapshot.position) { located in
             guard let last = position.last, Event.precedesInLogOrder(last, located.event) else {

@@ -104,7 +104,7 @@ enum ProjectionCache {
     private static let checksumSize = 8
 
     static func save(_ state: ProgrammeState, at position: Position, in replica: Replica, head: Bool) {
-        guard let last = position.last, state.scope == .whole else { return }
+        guard let last = position.last else { return }
         var header = SnapshotWriter(reservingCapacity: 4096)
         header.write(inline: trustDigest(state.trustedKeys))
         header.write(position.folded)
