@@ -98,7 +98,7 @@ if arguments[1] == "sign-log" {
     try LogFile.forEachLine(path) { line, _ in drafts.append(try Event.parse(line: line).sealedForSigning()) }
     let key = Ed25519.SigningKey(seed: Array(repeating: 7, count: 32))
     let start = Date()
-    let batch = SigningBatch.signing(drafts, with: key)
+    let batch = SigningBatch(signing: drafts, with: key)
     let signed = batch.finish()
     let seconds = Date().timeIntervalSince(start)
     guard signed.events.last?.hasValidSignature ?? true else { fatalError("the last signature does not verify") }

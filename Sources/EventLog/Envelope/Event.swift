@@ -102,10 +102,49 @@ public struct Event: Sendable, Equatable {
     public func sealedForSigning() -> Sealed {
         var event = self
         event.sig = nil
+        let (hash, splice) = chainParts().sealed(after: prev)
+        event.hash = hash
+        return Sealed(event: event, splice: splice)
+    }
+
+    /// An event's hashed bytes without `prev`, the one member that must wait for the hash of the event before it.
+    ///
+    /// Everything else, most of the bytes and the hashing of them, can be done for many events at once,
+    /// on every core; chaining the hashes in order then costs about two SHA-256 blocks per event.
+    struct ChainParts: Sendable {
+        /// The hashed bytes without the value of `prev` (with room kept for it).
+        let bytes: [UInt8]
+        /// Where the value of `prev` goes in `bytes`.
+        let prevSlot: Int
+        /// A hasher that has taken the bytes before `prevSlot`.
+        let headHashed: SHA256
+        /// Where the `hash` and `sig` members go in `bytes`.
+        let slots: (hash: Int, sig: Int)
+
+        /// The event's hash, and its hashed bytes with the slots for `hash` and `sig`, given its `prev`.
+        /// Consumed, so that the bytes become the hashed bytes without being copied.
+        consuming func sealed(after prev: String?) -> (hash: String, splice: LineSplice) {
+            var value = CanonicalJSON(reservingCapacity: 66)
+            if let prev { value.write(prev) } else { value.writeRaw("null") }
+            var hasher = headHashed
+            hasher.update(value.bytes)
+            var hashed = bytes
+            hasher.update(hashed[prevSlot...])
+            hashed.insert(contentsOf: value.bytes, at: prevSlot)
+            return (hexString(hasher.finalize()), LineSplice(hashed: hashed, slots: (slots.hash, slots.sig + value.bytes.count)))
+        }
+    }
+
+    /// The parts of the hashed bytes that do not depend on `prev` (nor on `hash` and `sig`).
+    func chainParts() -> ChainParts {
         var slots = (hash: 0, sig: 0)
-        let hashed = event.canonicalBytes(includingHash: false, slots: &slots)
-        event.hash = SHA256.hexDigest(hashed)
-        return Sealed(event: event, splice: LineSplice(hashed: hashed, slots: slots))
+        var prevValue = 0..<0
+        var bytes = canonicalBytes(includingHash: false, slots: &slots, prevValue: &prevValue)
+        bytes.removeSubrange(prevValue)
+        var hasher = SHA256()
+        hasher.update(bytes[..<prevValue.lowerBound])
+        return ChainParts(
+            bytes: bytes, prevSlot: prevValue.lowerBound, headHashed: hasher, slots: (slots.hash, slots.sig - prevValue.count))
     }
 
     /// The stored form: one canonical JSON object including `hash` (and `sig`), without the newline.
@@ -116,12 +155,18 @@ public struct Event: Sendable, Equatable {
     // Members are written in RFC 8785 order, which for these ASCII names is plain byte order.
     private func canonicalBytes(includingHash: Bool) -> [UInt8] {
         var slots = (hash: 0, sig: 0)
-        return canonicalBytes(includingHash: includingHash, slots: &slots)
+        var prevValue = 0..<0
+        return canonicalBytes(includingHash: includingHash, slots: &slots, prevValue: &prevValue)
     }
 
-    /// `slots` is set to where the `hash` and `sig` members stand (or would stand) in the bytes.
-    private func canonicalBytes(includingHash: Bool, slots: inout (hash: Int, sig: Int)) -> [UInt8] {
-        var out = CanonicalJSON(reservingCapacity: 384)
+    /// `slots` is set to where the `hash` and `sig` members stand (or would stand) in the bytes, and
+    /// `prevValue` to where the value of `prev` stands.
+    private func canonicalBytes(
+        includingHash: Bool, slots: inout (hash: Int, sig: Int), prevValue: inout Range<Int>
+    ) -> [UInt8] {
+        // Room for the whole line, so that neither a hash and signature spliced in nor a `prev` put back (see
+        // `ChainParts`) moves the bytes.
+        var out = CanonicalJSON(reservingCapacity: 512)
         out.writeRaw("{")
         out.writeName("clock")
         out.writeRaw("{")
@@ -151,7 +196,9 @@ public struct Event: Sendable, Equatable {
         out.write(origin)
         out.writeRaw(",")
         out.writeName("prev")
+        let prevStart = out.bytes.count
         if let prev { out.write(prev) } else { out.writeRaw("null") }
+        prevValue = prevStart..<out.bytes.count
         out.writeRaw(",")
         out.writeName("seq")
         out.write(seq)

@@ -1,22 +1,25 @@
 import Dispatch
 import Synchronization
 
-/// New events of one replica, sealed one after another on the authoring thread (hashing goes in order:
-/// each `prev` is the hash before it) and signed on another thread as they come, 256 at a time.
+/// New events of one replica, hashed in order on another thread (each `prev` is the hash before it) and
+/// signed on a third as they come, 256 at a time, while the authoring thread goes on (to check the rules).
 ///
-/// Signing costs more than anything else in authoring an event, but each signature needs only its own
-/// event's hash; so one thread signs beside the work that follows (checking the rules), and `finish`
-/// signs what is left on the authoring thread too. One signing thread, not one per core: the authoring
-/// thread is the longest path, and a second signer would take half of its core away.
-/// Used from the authoring thread only; the signing thread shares nothing with it but the queue and the results.
+/// Most of hashing an event does not wait for the event before it: its canonical bytes, and the SHA-256
+/// blocks of all that precedes `prev`, are made for the whole batch at once on every core. Only the rest
+/// of each hash goes in order (see `Event.ChainParts`). Signing costs more than anything else in authoring
+/// an event, but each signature needs only its own event's hash; `finish` signs what is left on the
+/// authoring thread too. One signing thread, not one per core: the authoring thread is the longest path,
+/// and a second signer would take half of its core away.
+/// Used from the authoring thread only; the other threads share nothing with it but the queue and the results.
 public final class SigningBatch {
     /// The key the events are signed with, as their `sig` will name it.
     public var signerKey: String { work.signerKey }
-    /// The events in order, hashed; their `sig` is filled in by `finish`.
-    public private(set) var unsignedEvents: [Event] = []
-    /// What the signing thread needs of the events not yet queued: only this, so that the two threads
-    /// do not count references to the same events.
-    private var toSign: [SigningWork.Item] = []
+    /// The events in order without their `hash`, `prev` and `sig`, which are being made meanwhile: what the
+    /// rules read (they read none of those three); `finish` gives the events whole.
+    public private(set) var unhashedEvents: [Event]
+    /// The hash before the first event's (its `prev`).
+    private let previous: String?
+    private let chain: HashChain
     private let work: SigningWork
     static let chunk = 256
 
@@ -24,49 +27,132 @@ public final class SigningBatch {
     /// bench can show what signing adds to an import. Nothing in `koers` sets it.
     package static let leavesOutSignaturesForBenchmark = Atomic<Bool>(false)
 
-    init(key: Ed25519.SigningKey, count: Int) {
-        work = SigningWork(key: key, count: count, signs: !Self.leavesOutSignaturesForBenchmark.load(ordering: .relaxed))
-        unsignedEvents.reserveCapacity(count)
+    /// Starts hashing and signing `events` (of one origin, in order, their `prev`, `hash` and `sig` not read),
+    /// the first following the event whose hash is `previous`. A batch of one chunk or less is hashed here and now.
+    init(key: Ed25519.SigningKey, events: [Event], after previous: String?) {
+        work = SigningWork(key: key, count: events.count, signs: !Self.leavesOutSignaturesForBenchmark.load(ordering: .relaxed))
+        unhashedEvents = events
+        self.previous = previous
+        let origin = events.first?.origin ?? ""
+        let firstSeq = events.first?.seq ?? 1
+        guard events.count > Self.chunk else {
+            chain = HashChain(parts: events.map { $0.chainParts() }, origin: origin, firstSeq: firstSeq, previous: previous)
+            chain.claimAndRun(queueingInto: work)
+            return
+        }
+        // Both cores, a half each (the order is kept).
+        let half = (events.count + 1) / 2
+        let halves = Mutex<[[Event.ChainParts]]>([[], []])
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            let parts = events[part == 0 ? 0..<half : half..<events.count].map { $0.chainParts() }
+            halves.withLock { $0[part] = parts }
+        }
+        let parts = halves.withLock { $0[0] + $0[1] }
+        chain = HashChain(parts: parts, origin: origin, firstSeq: firstSeq, previous: previous)
+        DispatchQueue.global().async { [chain, work] in chain.claimAndRun(queueingInto: work) }
     }
 
     /// Signs events already sealed (for `koers-bench`, which times the signing alone).
-    package static func signing(_ events: [Event.Sealed], with key: Ed25519.SigningKey) -> SigningBatch {
-        let batch = SigningBatch(key: key, count: events.count)
-        for event in events { batch.add(event) }
-        batch.close()
-        return batch
+    package init(signing sealed: [Event.Sealed], with key: Ed25519.SigningKey) {
+        work = SigningWork(key: key, count: sealed.count, signs: true)
+        unhashedEvents = sealed.map(\.event)
+        previous = sealed.first?.event.prev
+        chain = HashChain(sealed: sealed, queueingInto: work)
     }
 
-    func add(_ sealed: Event.Sealed) {
-        unsignedEvents.append(sealed.event)
-        toSign.append(SigningWork.Item(splice: sealed.splice, origin: sealed.event.origin, seq: sealed.event.seq, hash: sealed.event.hash))
-        if toSign.count == Self.chunk { submit() }
-    }
-
-    /// Called once every event is added.
-    func close() { submit() }
-
-    private func submit() {
-        guard !toSign.isEmpty else { return }
-        let start = unsignedEvents.count - toSign.count
-        defer { toSign = [] }
-        if work.queue(toSign, from: start) {
-            DispatchQueue.global().async { [work] in work.signQueued() }
-        }
-    }
-
-    /// Signs what is still queued here as well, then waits for the signing thread; the signed events with
-    /// their stored lines, in order.
+    /// Finishes the hashes here if no thread has started them, signs what is still queued here as well, then
+    /// waits for the signing thread; the signed events with their stored lines, in order.
     public func finish() -> (events: [Event], lines: [[UInt8]]) {
+        let hashes = chain.claimAndRun(queueingInto: work)
         work.signQueued()
         work.waitForChunksInProgress()
         let signed = work.results()
-        var events = unsignedEvents
-        unsignedEvents = []
-        for index in events.indices where !signed[index].sig.isEmpty {
-            events[index].sig = signed[index].sig
+        var events = unhashedEvents
+        unhashedEvents = []  // so that filling in the events below does not copy them all
+        var previous = self.previous
+        for index in events.indices {
+            events[index].prev = previous
+            events[index].hash = hashes[index]
+            previous = hashes[index]
+            if !signed[index].sig.isEmpty { events[index].sig = signed[index].sig }
         }
         return (events, signed.map(\.line))
+    }
+}
+
+/// A batch's hashes, made in order by whichever thread claims the work first; the others wait for it.
+private final class HashChain: Sendable {
+    private struct State {
+        var parts: [Event.ChainParts]
+        var claimed = false
+        var hashes: [String] = []
+    }
+
+    private let state: Mutex<State>
+    private let origin: String
+    private let firstSeq: UInt64
+    private let previous: String?
+    private let done = DispatchGroup()
+
+    init(parts: [Event.ChainParts], origin: String, firstSeq: UInt64, previous: String?) {
+        state = Mutex(State(parts: parts))
+        self.origin = origin
+        self.firstSeq = firstSeq
+        self.previous = previous
+        done.enter()
+    }
+
+    /// Events hashed already: queues them for signing, and the chain is done.
+    init(sealed: [Event.Sealed], queueingInto work: SigningWork) {
+        state = Mutex(State(parts: [], claimed: true, hashes: sealed.map(\.event.hash)))
+        origin = ""
+        firstSeq = 0
+        previous = nil
+        var items: [SigningWork.Item] = []
+        for (index, one) in sealed.enumerated() {
+            items.append(SigningWork.Item(splice: one.splice, origin: one.event.origin, seq: one.event.seq, hash: one.event.hash))
+            if items.count == SigningBatch.chunk || index == sealed.count - 1 {
+                work.queue(items, from: index + 1 - items.count)
+                items = []
+            }
+        }
+    }
+
+    /// Makes the hashes if no thread has claimed them yet, queueing each chunk for signing as it is hashed;
+    /// else waits for the thread that did. The hashes, in order.
+    @discardableResult
+    func claimAndRun(queueingInto work: SigningWork) -> [String] {
+        var claimed: [Event.ChainParts]? = state.withLock { state in
+            guard !state.claimed else { return nil }
+            state.claimed = true
+            defer { state.parts = [] }
+            return state.parts
+        }
+        // Taken out of the optional, so that this array is the only one that holds the parts.
+        guard var parts = claimed.take() else {
+            done.wait()
+            return state.withLock { $0.hashes }
+        }
+        var hashes: [String] = []
+        hashes.reserveCapacity(parts.count)
+        var items: [SigningWork.Item] = []
+        var previous = self.previous
+        // Each part is taken out of the array, so that its bytes become the event's hashed bytes without a copy.
+        parts.reverse()
+        let count = parts.count
+        for index in 0..<count {
+            let (hash, splice) = parts.removeLast().sealed(after: previous)
+            hashes.append(hash)
+            previous = hash
+            items.append(SigningWork.Item(splice: splice, origin: origin, seq: firstSeq + UInt64(index), hash: hash))
+            if items.count == SigningBatch.chunk || index == count - 1 {
+                work.queue(items, from: index + 1 - items.count)
+                items = []
+            }
+        }
+        state.withLock { $0.hashes = hashes }
+        done.leave()
+        return hashes
     }
 }
 
@@ -100,13 +186,14 @@ private final class SigningWork: Sendable {
         state = Mutex(State(signed: Array(repeating: ("", []), count: count)))
     }
 
-    /// Queues a chunk; true if no thread is signing, so the caller should start one.
-    func queue(_ events: [Item], from start: Int) -> Bool {
-        state.withLock { state in
+    /// Queues a chunk, and starts a signing thread if none is running.
+    func queue(_ events: [Item], from start: Int) {
+        let startSigner = state.withLock { state in
             state.queued.append((events, start))
             defer { state.signerRunning = true }
             return !state.signerRunning
         }
+        if startSigner { DispatchQueue.global().async { [self] in signQueued() } }
     }
 
     /// Signs queued chunks until none is left. The signing thread and, at the end, the authoring thread run this.

@@ -50,8 +50,8 @@ public final class ReplicaWriter {
         try authorSigning(drafts, wallMillis: wallMillis).finish().events
     }
 
-    /// As `author`, but the signatures are made on other threads while the caller goes on (to check the
-    /// events against the rules, say); `finish` waits for them and gives the events with their stored lines.
+    /// As `author`, but the hashes and signatures are made on other threads while the caller goes on (to check
+    /// the events against the rules, say); `finish` waits for them and gives the events with their stored lines.
     public func authorSigning(_ drafts: [EventDraft], wallMillis: Int64) throws(EventLogError) -> SigningBatch {
         let key = try signingKey()
         let origin = replica.identity.replica
@@ -60,19 +60,15 @@ public final class ReplicaWriter {
         }
         var vector = versionVector
         var hybrid = clock
-        var previous = heads[origin]?.hash
-        let batch = SigningBatch(key: key, count: drafts.count)
+        var events: [Event] = []
+        events.reserveCapacity(drafts.count)
         for draft in drafts {
             vector[origin] += 1
-            let sealed = Event(
+            events.append(Event(
                 origin: origin, seq: vector[origin], clock: vector, hlc: hybrid.tick(wallMillis: wallMillis),
-                effective: draft.effective, type: draft.type, data: draft.data, prev: previous
-            ).sealedForSigning()
-            previous = sealed.event.hash
-            batch.add(sealed)
+                effective: draft.effective, type: draft.type, data: draft.data, prev: nil))
         }
-        batch.close()
-        return batch
+        return SigningBatch(key: key, events: events, after: heads[origin]?.hash)
     }
 
     /// Appends events durably. Each must continue its origin's chain (next `seq`, `prev` the held head's hash)

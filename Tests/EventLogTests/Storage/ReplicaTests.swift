@@ -73,17 +73,26 @@ struct ReplicaFixture {
 @Suite struct ReplicaTests {
     // MARK: Create and open
 
-    /// A batch larger than the signing chunk (256) is signed on other threads and put back in order.
-    @Test func aBatchOfManyChunksIsSignedInOrderWithEachLineItsEvent() throws {
+    /// Batches small and large (a large one is hashed and signed on other threads, 256 events at a time, and
+    /// put back in order) continue the held chain: each event carries its own hash, the hash before it as
+    /// `prev`, and a valid signature of its own; each line is its event's.
+    @Test func batchesOfEverySizeContinueTheChainInOrder() throws {
         let fixture = try ReplicaFixture()
-        let (events, lines) = try fixture.replica.write { writer in
-            try writer.authorSigning(drafts(700), wallMillis: novemberFirst).finish()
+        var first = 1
+        for count in [1, 256, 600, 2] {
+            try fixture.replica.write { writer in
+                let (events, lines) = try writer.authorSigning(drafts(count, from: first), wallMillis: novemberFirst).finish()
+                #expect(lines == events.map(\.line))
+                try writer.append(events, lines: lines)
+            }
+            first += count
         }
-        #expect(events.map(\.seq) == Array(1...700))
-        #expect(lines == events.map(\.line))
-        #expect(events.allSatisfy { $0.hasValidSignature })
-        #expect(Set(events.map(\.sig)).count == 700)
-        for (previous, next) in zip(events, events.dropFirst()) { #expect(next.prev == previous.hash) }
+        let stored = try fixture.replica.allEvents()
+        #expect(stored.map(\.seq) == (1..<first).map { UInt64($0) })
+        #expect(stored.allSatisfy { $0.hash == $0.computedHash && $0.hasValidSignature })
+        #expect(Set(stored.map(\.sig)).count == stored.count)
+        #expect(stored.first?.prev == nil)
+        for (previous, next) in zip(stored, stored.dropFirst()) { #expect(next.prev == previous.hash) }
     }
 
     @Test func createThenOpenRoundTripsTheIdentity() throws {
