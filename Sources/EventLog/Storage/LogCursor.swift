@@ -265,6 +265,12 @@ public final class LogMerger {
         public var event: Event
         public var lineStart: Int
         public var offsetAfter: Int
+
+        public init(event: Event, lineStart: Int, offsetAfter: Int) {
+            self.event = event
+            self.lineStart = lineStart
+            self.offsetAfter = offsetAfter
+        }
     }
 
     /// Per cursor: its next event.

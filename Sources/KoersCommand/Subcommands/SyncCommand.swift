@@ -102,23 +102,38 @@ enum SyncCommand: Subcommand {
     static func round(_ replica: Replica, _ url: String, _ direction: Hello.Direction, _ context: CommandContext) throws -> Outcome {
         let progress: SyncRound.Progress? = context.console.isInteractive
             ? { received, expected in context.console.err("\rreceived \(received)/\(expected) events") } : nil
+        // The state that counts the new conflicts is folded while the events arrive (see `FoldAlong`), starting
+        // at the first batch, so that a round that receives nothing reads no snapshot.
+        let before = try replica.versionVector()
+        var follower: FoldAlong?
+        let appended: SyncRound.Appended = { events, lines in
+            if follower == nil { follower = FoldAlong(replica: replica, before: before) }
+            follower?.add(events, lines: lines)
+        }
         let report: SyncRound.Report
-        if url.hasPrefix("exec:") {
-            report = try ProcessTransport.sync(replica, command: String(url.dropFirst(5)), direction: direction, progress: progress)
-        } else if url.hasPrefix("ssh://") {
-            let command = try ProcessTransport.sshCommand(for: url, environment: context.environment)
-            report = try ProcessTransport.sync(replica, command: command, direction: direction, progress: progress)
-        } else {
-            report = try DirectoryTransport.sync(replica, with: url, direction: direction, progress: progress)
+        do {
+            if url.hasPrefix("exec:") {
+                report = try ProcessTransport.sync(
+                    replica, command: String(url.dropFirst(5)), direction: direction, progress: progress, appended: appended)
+            } else if url.hasPrefix("ssh://") {
+                let command = try ProcessTransport.sshCommand(for: url, environment: context.environment)
+                report = try ProcessTransport.sync(replica, command: command, direction: direction, progress: progress, appended: appended)
+            } else {
+                report = try DirectoryTransport.sync(replica, with: url, direction: direction, progress: progress, appended: appended)
+            }
+        } catch {
+            _ = follower?.finish()
+            throw error
         }
         if progress != nil && !report.received.isEmpty { context.console.err("\n") }
-        let newConflicts = report.received.isEmpty ? 0 : try conflictsInvolving(report, replica)
+        let followed = follower?.finish()
+        let newConflicts = report.received.isEmpty ? 0 : conflictsInvolving(report, try followed ?? ProgrammeHistory.state(of: replica))
         return Outcome(report: report, newConflicts: newConflicts)
     }
 
     /// Conflicts in which a received event is one of the sides: those are the ones this round brought.
-    static func conflictsInvolving(_ report: SyncRound.Report, _ replica: Replica) throws -> Int {
-        try ProgrammeHistory.state(of: replica).conflicts.filter { conflict in
+    static func conflictsInvolving(_ report: SyncRound.Report, _ state: ProgrammeState) -> Int {
+        state.conflicts.filter { conflict in
             conflict.register.writes.contains { $0.ref.seq > report.vectorBefore[$0.ref.origin] }
         }.count
     }

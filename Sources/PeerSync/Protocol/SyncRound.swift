@@ -33,9 +33,12 @@ public enum SyncRound {
 
     /// Called as events arrive: (received so far, expected in all).
     public typealias Progress = (Int, Int) -> Void
+    /// Called with each batch of received events once it is appended durably, with their stored lines.
+    public typealias Appended = (_ events: [Event], _ lines: [[UInt8]]) -> Void
 
     public static func run(
-        _ replica: Replica, over channel: FrameChannel, direction: Hello.Direction, progress: Progress? = nil
+        _ replica: Replica, over channel: FrameChannel, direction: Hello.Direction, progress: Progress? = nil,
+        appended: Appended? = nil
     ) throws -> Report {
         let frontier = try Hello.Frontier(of: replica)
         let mine = Hello(replica: replica.identity.replica, frontier: frontier, direction: direction)
@@ -65,7 +68,9 @@ public enum SyncRound {
         }
         if direction != .push {
             let receiver = EventReceiver(replica: replica)
-            try receive(Outgoing.count(from: theirs.vector, to: frontier.vector), into: receiver, over: channel, progress: progress)
+            try receive(
+                Outgoing.count(from: theirs.vector, to: frontier.vector), into: receiver, over: channel, progress: progress,
+                appended: appended)
             report.received = receiver.received
         }
         report.vectorAfter = try replica.versionVector()
@@ -114,7 +119,7 @@ public enum SyncRound {
             if expected > 0 {
                 let receiver = EventReceiver(replica: replica)
                 do {
-                    try receive(expected, into: receiver, over: channel, progress: nil)
+                    try receive(expected, into: receiver, over: channel, progress: nil, appended: nil)
                 } catch {
                     try? channel.send(.error, Array("\(error)".utf8))
                     throw error
@@ -207,7 +212,9 @@ public enum SyncRound {
     /// Receives the expected events frame by frame. Each frame is parsed and hash-checked on a thread of its
     /// own while this one appends the frame before it, so checking and writing overlap; every frame is still
     /// verified whole before it is appended, and appended before the next one is.
-    private static func receive(_ expected: Int, into receiver: EventReceiver, over channel: FrameChannel, progress: Progress?) throws {
+    private static func receive(
+        _ expected: Int, into receiver: EventReceiver, over channel: FrameChannel, progress: Progress?, appended: Appended?
+    ) throws {
         var announced = 0
         var parsing: FrameParse?
         func appendParsed() throws {
@@ -215,6 +222,7 @@ public enum SyncRound {
             parsing = nil
             let (events, lines) = try frame.parsed()
             try receiver.append(events, lines: lines)
+            appended?(events, lines)
             progress?(receiver.total, expected)
         }
         while announced < expected {

@@ -10,7 +10,8 @@ import Synchronization
 /// Sync with another replica's directory: the other side is served on a thread of this process, over pipes, with the same protocol as every other transport.
 public enum DirectoryTransport {
     public static func sync(
-        _ replica: Replica, with path: String, direction: Hello.Direction, progress: SyncRound.Progress? = nil
+        _ replica: Replica, with path: String, direction: Hello.Direction, progress: SyncRound.Progress? = nil,
+        appended: SyncRound.Appended? = nil
     ) throws -> SyncRound.Report {
         let remote = try Replica.open(at: path)
         if remote.identity.replica == replica.identity.replica && realPath(path) == realPath(replica.directory) {
@@ -41,7 +42,8 @@ public enum DirectoryTransport {
             done.wait()
         }
         return try SyncRound.run(
-            replica, over: FrameChannel(input: toClient[0], output: toServer[1]), direction: direction, progress: progress)
+            replica, over: FrameChannel(input: toClient[0], output: toServer[1]), direction: direction, progress: progress,
+            appended: appended)
     }
 
     static func realPath(_ path: String) -> String {

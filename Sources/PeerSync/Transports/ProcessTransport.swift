@@ -11,9 +11,10 @@ import Synchronization
 public enum ProcessTransport {
     /// Runs `/bin/sh -c COMMAND` and syncs with it.
     public static func sync(
-        _ replica: Replica, command: String, direction: Hello.Direction, progress: SyncRound.Progress? = nil
+        _ replica: Replica, command: String, direction: Hello.Direction, progress: SyncRound.Progress? = nil,
+        appended: SyncRound.Appended? = nil
     ) throws -> SyncRound.Report {
-        try sync(replica, executable: "/bin/sh", arguments: ["-c", command], direction: direction, progress: progress)
+        try sync(replica, executable: "/bin/sh", arguments: ["-c", command], direction: direction, progress: progress, appended: appended)
     }
 
     /// The command line that reaches `koers serve --stdio` for an `ssh://[user@]host[:port]/path` URL.
@@ -55,7 +56,8 @@ public enum ProcessTransport {
     }
 
     static func sync(
-        _ replica: Replica, executable: String, arguments: [String], direction: Hello.Direction, progress: SyncRound.Progress?
+        _ replica: Replica, executable: String, arguments: [String], direction: Hello.Direction, progress: SyncRound.Progress?,
+        appended: SyncRound.Appended? = nil
     ) throws -> SyncRound.Report {
         let child = try ChildProcess(executable: executable, arguments: arguments)
         // Drain the child's stderr on the side so it can never block on a full pipe.
@@ -70,7 +72,7 @@ public enum ProcessTransport {
         let channel = FrameChannel(input: child.output, output: child.input)
         let result: Result<SyncRound.Report, any Error>
         do {
-            result = .success(try SyncRound.run(replica, over: channel, direction: direction, progress: progress))
+            result = .success(try SyncRound.run(replica, over: channel, direction: direction, progress: progress, appended: appended))
         } catch {
             result = .failure(error)
         }

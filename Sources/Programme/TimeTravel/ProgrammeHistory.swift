@@ -73,21 +73,40 @@ public enum ProgrammeHistory {
     }
 
     /// Continues a snapshot with the events after it; fails if an event sorts before its position (a late arrival).
-    /// Folding the whole log, it leaves a checkpoint every `interval` events as a replay does, so that a log
-    /// grown by records and syncs since its last replay can still be rewound from a checkpoint near any point.
     private static func resume(
         _ snapshot: ProjectionCache.Snapshot, replica: Replica, cut: Cut, interval: Int
     ) throws -> ProgrammeState {
-        var state = snapshot.state
-        var position = snapshot.position
-        var folded = 0
-        var checkpointed = false
         // A state read for the rules only is never saved: this is the one place that decides it (encoding one is a bug).
-        let saving = cut.knownAtMillis == nil && cut.upto == nil && state.scope == .whole
-        try forEachEvent(of: replica, cut: cut, from: snapshot.position) { located in
-            guard let last = position.last, Event.precedesInLogOrder(last, located.event) else {
-                throw ProjectionCache.Stale()
-            }
+        let saving = cut.knownAtMillis == nil && cut.upto == nil && snapshot.state.scope == .whole
+        var fold = Continuation(snapshot, replica: replica, interval: interval, saving: saving)
+        try forEachEvent(of: replica, cut: cut, from: snapshot.position) { located in try fold.fold(located) }
+        fold.saveHead()
+        return fold.state
+    }
+
+    /// A fold continued from a snapshot, event by event. Folding the whole log, it leaves a checkpoint every
+    /// `interval` events as a replay does, so that a log grown by records and syncs since its last replay can
+    /// still be rewound from a checkpoint near any point.
+    struct Continuation {
+        private(set) var state: ProgrammeState
+        private(set) var position: ProjectionCache.Position
+        private let replica: Replica
+        private let interval: Int
+        private let saving: Bool
+        private var folded = 0
+        private var checkpointed = false
+
+        init(_ snapshot: ProjectionCache.Snapshot, replica: Replica, interval: Int, saving: Bool) {
+            state = snapshot.state
+            position = snapshot.position
+            self.replica = replica
+            self.interval = interval
+            self.saving = saving
+        }
+
+        /// Folds the next event; throws `Stale` if it sorts before the last one folded.
+        mutating func fold(_ located: LogMerger.Located) throws {
+            if let last = position.last, !Event.precedesInLogOrder(last, located.event) { throw ProjectionCache.Stale() }
             state.apply(located.event)
             position.advance(past: located)
             folded += 1
@@ -96,12 +115,14 @@ public enum ProgrammeHistory {
                 checkpointed = true
             }
         }
-        // Writing a snapshot costs more than folding a few events again next time; but after a checkpoint the
-        // head is saved too, so that the next fold does not pass the checkpoint (and write it) again.
-        if (folded >= ProjectionCache.resaveAfter || checkpointed) && saving {
-            ProjectionCache.save(state, at: position, in: replica, head: true)
+
+        /// Writing a snapshot costs more than folding a few events again next time; but after a checkpoint the
+        /// head is saved too, so that the next fold does not pass the checkpoint (and write it) again.
+        func saveHead() {
+            if saving && (folded >= ProjectionCache.resaveAfter || checkpointed) {
+                ProjectionCache.save(state, at: position, in: replica, head: true)
+            }
         }
-        return state
     }
 
     /// Calls `body` with every event of the cut's set in total order, starting after `position` when given.

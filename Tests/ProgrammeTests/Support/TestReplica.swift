@@ -91,12 +91,25 @@ struct TestReplica {
         try ProgrammeHistory.state(of: replica, cut: cut, trackingHistoryOf: projects)
     }
 
-    /// Appends the given events that this replica lacks, in the log's total order (which puts causes first).
+    /// Appends the given events that this replica lacks, in the log's total order (which puts causes first),
+    /// in up to three batches, with a `FoldAlong` following them as `koers sync` does: where it follows, its
+    /// state must be the one a replay from the first event gives.
     @discardableResult
     func receive(_ events: [Event]) throws -> [Event] {
         let held = try vector()
         let missing = events.filter { $0.seq > held[$0.origin] }.sorted(by: Event.precedesInLogOrder)
-        try replica.writeWhenFree { writer in try writer.append(missing) }
+        guard !missing.isEmpty else { return missing }
+        let follower = FoldAlong(replica: replica, before: held)
+        let size = (missing.count + 2) / 3
+        for start in stride(from: 0, to: missing.count, by: size) {
+            let batch = Array(missing[start..<min(start + size, missing.count)])
+            try replica.writeWhenFree { writer in try writer.append(batch) }
+            follower.add(batch, lines: batch.map(\.line))
+        }
+        if let followed = follower.finish() {
+            let replayed = try ProgrammeHistory.state(of: replica, useCache: false)
+            #expect(ProgrammeViews.all(followed).canonicalBytes == ProgrammeViews.all(replayed).canonicalBytes, "the fold along a sync")
+        }
         return missing
     }
 

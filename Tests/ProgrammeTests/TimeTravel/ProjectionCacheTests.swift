@@ -1,6 +1,6 @@
 import EventLog
 import Foundation
-import Programme
+@testable import Programme
 import Testing
 import TestSupport
 
@@ -76,6 +76,55 @@ import TestSupport
         #expect(views == (try fresh(office)))
         let state = try ProgrammeHistory.state(of: office.replica)
         #expect(state.projects["p"]?.fields["name"]?.isConflicted == true, "the late change is concurrent with the office's")
+    }
+
+    /// `koers sync` folds the events it receives as they are appended (`FoldAlong`): the state is the one a replay
+    /// gives, the head snapshot it leaves resumes to it, and each checkpoint it leaves on the way is one a later
+    /// fold can resume (the byte ranges it records hold the events it names).
+    @Test func aFoldAlongTheAppendedEventsEqualsAReplayAndLeavesUsableSnapshots() throws {
+        let tmp = TemporaryDirectory()
+        let (office, laptop) = try twoReplicas(tmp)
+        _ = try cached(laptop)  // the laptop has its head snapshot, as a replica in use does
+        let amendments = try office.record(
+            at: "2025-02-01T09:00:00Z", (1...7).map { ("budget-amended", "2025-02-01", #"{"line":"l","deltaCents":\#($0),"reason":"r"}"#) })
+        let follower = FoldAlong(replica: laptop.replica, before: try laptop.vector(), checkpointEvery: 2)
+        for batch in [Array(amendments[..<3]), Array(amendments[3...])] {
+            try laptop.append(batch)
+            follower.add(batch, lines: batch.map(\.line))
+        }
+        let followed = try #require(follower.finish(), "events that continue the log are followed")
+        #expect(ProgrammeViews.all(followed).canonicalBytes == (try fresh(laptop)))
+        // projection-2 is the replay's, before the sync.
+        #expect(cacheFiles(laptop).filter { $0.hasPrefix("projection-") } == [
+            "projection-10.snapshot", "projection-2.snapshot", "projection-4.snapshot", "projection-6.snapshot",
+            "projection-8.snapshot", "projection-head.snapshot",
+        ])
+        let directory = laptop.replica.cacheDirectory
+        let left = try ["4", "6", "8", "10", "head"].map { name in
+            (name, try Data(contentsOf: URL(fileURLWithPath: "\(directory)/projection-\(name).snapshot")))
+        }
+        let keys = try laptop.replica.trustedKeys()
+        for (name, snapshot) in left {
+            try FileManager.default.removeItem(atPath: directory)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+            try snapshot.write(to: URL(fileURLWithPath: "\(directory)/projection-\(name).snapshot"))
+            let found = ProjectionCache.best(for: Cut(), in: laptop.replica, trustedKeys: keys)
+            #expect(found?.position.folded == Int(name) ?? 10, "projection-\(name) is resumable")
+            #expect(try cached(laptop) == fresh(laptop))
+        }
+    }
+
+    /// A received event that sorts before an event already held is not followed: the caller replays.
+    @Test func aFoldAlongGivesUpOnALateArrival() throws {
+        let tmp = TemporaryDirectory()
+        let (office, laptop) = try twoReplicas(tmp)
+        let late = try laptop.record(at: "2025-03-01T09:00:00Z", "project-changed", #"{"project":"p","name":"Laptop"}"#)
+        try office.record(at: "2025-03-05T09:00:00Z", "project-changed", #"{"project":"p","name":"Office"}"#)
+        _ = try cached(office)
+        let follower = FoldAlong(replica: office.replica, before: try office.vector())
+        try office.append([late])
+        follower.add([late], lines: [late.line])
+        #expect(follower.finish() == nil)
     }
 
     @Test func checkpointsServeCutsAndStayCorrect() throws {
