@@ -49,7 +49,19 @@ public enum ProgrammeHistory {
         let trustedKeys = try replica.trustedKeys()
         let cacheable = useCache && cut.at == nil && projects.isEmpty
         if cacheable, let snapshot = ProjectionCache.best(for: cut, in: replica, trustedKeys: trustedKeys, scope: scope) {
-            if let state = try? resume(snapshot, replica: replica, cut: cut, interval: interval) { return state }
+            do {
+                return try resume(snapshot, replica: replica, cut: cut, interval: interval)
+            } catch let late as ProjectionCache.LateArrival {
+                // Events that arrived late (a sync with a replica that worked apart) sort before the snapshot's
+                // place, and the earliest is read first: the newest snapshot before it still serves, so the fold
+                // goes back to a checkpoint rather than to the first event. The head is saved anew even after a
+                // few events, or every later command would meet the stale one first.
+                if let earlier = ProjectionCache.best(for: cut, in: replica, trustedKeys: trustedKeys, scope: scope, before: late.event),
+                    let state = try? resume(earlier, replica: replica, cut: cut, interval: interval, savingHeadAnyway: true)
+                {
+                    return state
+                }
+            } catch {}
         }
         return try replay(replica, cut: cut, trustedKeys: trustedKeys, projects: projects, saving: cacheable, interval: interval)
     }
@@ -74,13 +86,13 @@ public enum ProgrammeHistory {
 
     /// Continues a snapshot with the events after it; fails if an event sorts before its position (a late arrival).
     private static func resume(
-        _ snapshot: ProjectionCache.Snapshot, replica: Replica, cut: Cut, interval: Int
+        _ snapshot: ProjectionCache.Snapshot, replica: Replica, cut: Cut, interval: Int, savingHeadAnyway: Bool = false
     ) throws -> ProgrammeState {
         // A state read for the rules only is never saved: this is the one place that decides it (encoding one is a bug).
         let saving = cut.knownAtMillis == nil && cut.upto == nil && snapshot.state.scope == .whole
         var fold = Continuation(snapshot, replica: replica, interval: interval, saving: saving)
         try forEachEvent(of: replica, cut: cut, from: snapshot.position) { located in try fold.fold(located) }
-        fold.saveHead()
+        fold.saveHead(anyway: savingHeadAnyway)
         return fold.state
     }
 
@@ -104,9 +116,11 @@ public enum ProgrammeHistory {
             self.saving = saving
         }
 
-        /// Folds the next event; throws `Stale` if it sorts before the last one folded.
+        /// Folds the next event; throws `LateArrival` if it sorts before the last one folded.
         mutating func fold(_ located: LogMerger.Located) throws {
-            if let last = position.last, !Event.precedesInLogOrder(last, located.event) { throw ProjectionCache.Stale() }
+            if let last = position.last, !Event.precedesInLogOrder(last, located.event) {
+                throw ProjectionCache.LateArrival(event: located.event)
+            }
             state.apply(located.event)
             position.advance(past: located)
             folded += 1
@@ -118,8 +132,8 @@ public enum ProgrammeHistory {
 
         /// Writing a snapshot costs more than folding a few events again next time; but after a checkpoint the
         /// head is saved too, so that the next fold does not pass the checkpoint (and write it) again.
-        func saveHead() {
-            if saving && (folded >= ProjectionCache.resaveAfter || checkpointed) {
+        func saveHead(anyway: Bool = false) {
+            if saving && (anyway || folded >= ProjectionCache.resaveAfter || checkpointed) {
                 ProjectionCache.save(state, at: position, in: replica, head: true)
             }
         }

@@ -23,6 +23,11 @@ enum ProjectionCache {
 
     struct Stale: Error {}
 
+    /// An event read after a snapshot's place that sorts before it: it arrived after the snapshot was made.
+    struct LateArrival: Error {
+        var event: Event
+    }
+
     /// How far a fold got.
     struct Position {
         struct Line {
@@ -57,8 +62,11 @@ enum ProjectionCache {
         return SHA256.hexDigest(JSONValue.array(sorted.map { .array([.string($0.name), .string($0.publicKey)]) }).canonicalBytes)
     }
 
-    /// The snapshot that gets furthest while staying inside the cut, if any is valid under these root keys.
-    static func best(for cut: Cut, in replica: Replica, trustedKeys: [TrustedKey], scope: ProgrammeState.Scope = .whole) -> Snapshot? {
+    /// The snapshot that gets furthest while staying inside the cut, if any is valid under these root keys;
+    /// with `late`, the furthest one that this event sorts after.
+    static func best(
+        for cut: Cut, in replica: Replica, trustedKeys: [TrustedKey], scope: ProgrammeState.Scope = .whole, before late: Event? = nil
+    ) -> Snapshot? {
         guard let names = try? FileIO.listDirectory(directory(replica)) else { return nil }
         var candidates: [(folded: Int, path: String)] = []
         for name in names where name.hasPrefix(filePrefix) && name.hasSuffix(fileSuffix) {
@@ -71,7 +79,8 @@ enum ProjectionCache {
             // The state is decoded only once the position is known to fit: most of the time goes there.
             let snapshot: Snapshot? = bytes.withUnsafeBytes { raw in
                 guard var reader = checkedReader(raw), let position = try? readPosition(&reader, trust: trust),
-                    fits(position, cut), stillHolds(position, replica),
+                    fits(position, cut), late.map({ Event.precedesInLogOrder(position.last!, $0) }) ?? true,
+                    stillHolds(position, replica),
                     let state = try? ProgrammeState(reading: &reader, trustedKeys: trustedKeys, scope: scope)
                 else { return nil }
                 return Snapshot(position: position, state: state)

@@ -78,6 +78,28 @@ import TestSupport
         #expect(state.projects["p"]?.fields["name"]?.isConflicted == true, "the late change is concurrent with the office's")
     }
 
+    /// A late arrival is folded from the newest checkpoint before it, not from the first event, and the head is
+    /// saved anew even after a few events, so that later commands do not meet the stale head first.
+    @Test func aLateArrivalIsFoldedFromTheCheckpointBeforeIt() throws {
+        let tmp = TemporaryDirectory()
+        let (office, laptop) = try twoReplicas(tmp)
+        for day in 2...7 {
+            try office.record(at: "2025-03-0\(day)T09:00:00Z", "budget-amended", #"{"line":"l","deltaCents":\#(day),"reason":"r"}"#)
+        }
+        // Sorts between the office's 8th event (March 6) and its 9th (March 7).
+        try laptop.record(at: "2025-03-06T12:00:00Z", "project-changed", #"{"project":"p","name":"Laptop"}"#)
+        try FileManager.default.removeItem(atPath: office.replica.cacheDirectory)
+        _ = try cached(office, every: 4)
+        #expect(cacheFiles(office) == ["projection-4.snapshot", "projection-8.snapshot", "projection-head.snapshot"])
+        try FileManager.default.removeItem(atPath: office.replica.cacheDirectory + "/projection-4.snapshot")
+        try office.receive(try laptop.events())
+        #expect(try cached(office, every: 4) == fresh(office))
+        #expect(cacheFiles(office) == ["projection-8.snapshot", "projection-head.snapshot"], "a replay from the first event would leave projection-4")
+        let head = ProjectionCache.best(for: Cut(), in: office.replica, trustedKeys: try office.replica.trustedKeys())
+        #expect(head?.position.folded == 10, "the head holds the late arrival")
+        #expect(try cached(office, every: 4) == fresh(office))
+    }
+
     /// `koers sync` folds the events it receives as they are appended (`FoldAlong`): the state is the one a replay
     /// gives, the head snapshot it leaves resumes to it, and each checkpoint it leaves on the way is one a later
     /// fold can resume (the byte ranges it records hold the events it names).
