@@ -113,7 +113,7 @@ public struct Event: Sendable, Equatable {
     /// on every core; chaining the hashes in order then costs about two SHA-256 blocks per event.
     struct ChainParts: Sendable {
         /// The hashed bytes without the value of `prev` (with room kept for it).
-        let bytes: [UInt8]
+        var bytes: [UInt8]
         /// Where the value of `prev` goes in `bytes`.
         let prevSlot: Int
         /// A hasher that has taken the bytes before `prevSlot`.
@@ -129,6 +129,7 @@ public struct Event: Sendable, Equatable {
             var hasher = headHashed
             hasher.update(value.bytes)
             var hashed = bytes
+            bytes = []  // so that `hashed` is the only owner, and grows in place
             hasher.update(hashed[prevSlot...])
             hashed.insert(contentsOf: value.bytes, at: prevSlot)
             return (hexString(hasher.finalize()), LineSplice(hashed: hashed, slots: (slots.hash, slots.sig + value.bytes.count)))
