@@ -34,9 +34,10 @@ enum Recording {
             var state = try ProgrammeHistory.stateForRules(of: replica)
             // The rules are checked while the events are being hashed and signed, with the key that signs them.
             let batch = try writer.authorSigning(drafts, wallMillis: wall)
+            let signer = batch.signerKey
             // By index: `for event in` copies every event (a retain per member) in this hot loop.
             for index in items.indices {
-                if let violation = state.apply(batch.unhashedEvents[index], signedBy: batch.signerKey) {
+                if let violation = state.apply(batch.unhashedEvents[index], signedBy: signer) {
                     errors.append(message(items[index], "\(batch.unhashedEvents[index].type): \(violation)"))
                     if errors.count >= 20 { break }
                 }
