@@ -72,10 +72,9 @@ public final class FoldAlong: Sendable {
         } else {
             return nil
         }
-        var fold = ProgrammeHistory.Continuation(
-            snapshot, replica: replica, interval: interval, saving: true)
+        var fold = ProgrammeHistory.Continuation(consume snapshot, replica: replica, interval: interval, saving: true)
         // Only as far as `before`: the sync may be appending beyond it already, and those come as batches.
-        try ProgrammeHistory.forEachEvent(of: replica, cut: start, from: snapshot.position) {
+        try ProgrammeHistory.forEachEvent(of: replica, cut: start, from: fold.position) {
             try fold.fold($0)
         }
         while true {

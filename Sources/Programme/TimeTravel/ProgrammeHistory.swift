@@ -50,14 +50,14 @@ public enum ProgrammeHistory {
         let cacheable = useCache && cut.at == nil && projects.isEmpty
         if cacheable, let snapshot = ProjectionCache.best(for: cut, in: replica, trustedKeys: trustedKeys, scope: scope) {
             do {
-                return try resume(snapshot, replica: replica, cut: cut, interval: interval)
+                return try resume(consume snapshot, replica: replica, cut: cut, interval: interval)
             } catch let late as ProjectionCache.LateArrival {
                 // Events that arrived late (a sync with a replica that worked apart) sort before the snapshot's
                 // place, and the earliest is read first: the newest snapshot before it still serves, so the fold
                 // goes back to a checkpoint rather than to the first event. The head is saved anew even after a
                 // few events, or every later command would meet the stale one first.
                 if let earlier = ProjectionCache.best(for: cut, in: replica, trustedKeys: trustedKeys, scope: scope, before: late.event),
-                    let state = try? resume(earlier, replica: replica, cut: cut, interval: interval, savingHeadAnyway: true)
+                    let state = try? resume(consume earlier, replica: replica, cut: cut, interval: interval, savingHeadAnyway: true)
                 {
                     return state
                 }
@@ -86,12 +86,12 @@ public enum ProgrammeHistory {
 
     /// Continues a snapshot with the events after it; fails if an event sorts before its position (a late arrival).
     private static func resume(
-        _ snapshot: ProjectionCache.Snapshot, replica: Replica, cut: Cut, interval: Int, savingHeadAnyway: Bool = false
+        _ snapshot: consuming ProjectionCache.Snapshot, replica: Replica, cut: Cut, interval: Int, savingHeadAnyway: Bool = false
     ) throws -> ProgrammeState {
         // A state read for the rules only is never saved: this is the one place that decides it (encoding one is a bug).
         let saving = cut.knownAtMillis == nil && cut.upto == nil && snapshot.state.scope == .whole
-        var fold = Continuation(snapshot, replica: replica, interval: interval, saving: saving)
-        try forEachEvent(of: replica, cut: cut, from: snapshot.position) { located in try fold.fold(located) }
+        var fold = Continuation(consume snapshot, replica: replica, interval: interval, saving: saving)
+        try forEachEvent(of: replica, cut: cut, from: fold.position) { located in try fold.fold(located) }
         fold.saveHead(anyway: savingHeadAnyway)
         return fold.state
     }
@@ -108,7 +108,9 @@ public enum ProgrammeHistory {
         private var folded = 0
         private var checkpointed = false
 
-        init(_ snapshot: ProjectionCache.Snapshot, replica: Replica, interval: Int, saving: Bool) {
+        /// Takes the snapshot's state over rather than sharing it: a shared dictionary or list is copied whole
+        /// at its first change (a budget line's amendments, for one new amendment).
+        init(_ snapshot: consuming ProjectionCache.Snapshot, replica: Replica, interval: Int, saving: Bool) {
             state = snapshot.state
             position = snapshot.position
             self.replica = replica
