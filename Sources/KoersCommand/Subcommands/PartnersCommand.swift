@@ -6,7 +6,7 @@ enum PartnersCommand: Subcommand {
     static let spec = ViewSupport.spec(name: "partners", abstract: "List the partner organisations and their links to projects and theme lines.")
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        return try ViewSupport.show(arguments, context, view: { state in ProgrammeViews.partners(state) }) { view, state in
+        return try ViewSupport.show(arguments, context, scope: .core, view: { state in ProgrammeViews.partners(state) }) { view, state in
             var table = TextTable(columns: [.init("partner"), .init("name"), .init("kind"), .init("links")])
             for partner in view.arrayValue! {
                 let p = partner.objectValue!

@@ -11,7 +11,7 @@ enum ProjectsCommand: Subcommand {
         ])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let state = try ViewSupport.state(arguments, context)
+        let state = try ViewSupport.state(arguments, context, scope: .core)
         let theme = arguments.value("theme")
         let shown = ProgrammeViews.sortedKeys(state.projects).map { state.projects[$0]! }.filter { project in
             (arguments.flag("all") || project.ending == nil) && (theme == nil || project.text("theme") == theme)

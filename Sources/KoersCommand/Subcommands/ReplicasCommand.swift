@@ -8,7 +8,7 @@ enum ReplicasCommand: Subcommand {
         abstract: "List the replicas the programme office enrolled: owner, key, and whether revoked.")
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        return try ViewSupport.show(arguments, context, view: { state in ProgrammeViews.replicas(state) }) { view, state in
+        return try ViewSupport.show(arguments, context, scope: .core, view: { state in ProgrammeViews.replicas(state) }) { view, state in
             var table = TextTable(columns: [.init("replica"), .init("owner"), .init("key"), .init("enrolled"), .init("revoked")])
             for replica in view.arrayValue! {
                 let r = replica.objectValue!

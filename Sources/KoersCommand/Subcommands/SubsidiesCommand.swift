@@ -6,7 +6,7 @@ enum SubsidiesCommand: Subcommand {
     static let spec = ViewSupport.spec(name: "subsidies", abstract: "List the subsidy applications.")
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        return try ViewSupport.show(arguments, context, view: { state in ProgrammeViews.subsidies(state) }) { view, state in
+        return try ViewSupport.show(arguments, context, scope: .core, view: { state in ProgrammeViews.subsidies(state) }) { view, state in
             var table = TextTable(columns: [.init("subsidy"), .init("name"), .init("grantor"), .init("amount", alignment: .right), .init("decision")])
             for row in view.arrayValue! {
                 let r = row.objectValue!

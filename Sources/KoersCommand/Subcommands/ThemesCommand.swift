@@ -6,7 +6,7 @@ enum ThemesCommand: Subcommand {
     static let spec = ViewSupport.spec(name: "themes", abstract: "List the theme lines.")
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        return try ViewSupport.show(arguments, context, view: { state in ProgrammeViews.themes(state) }) { view, state in
+        return try ViewSupport.show(arguments, context, scope: .core, view: { state in ProgrammeViews.themes(state) }) { view, state in
             var table = TextTable(columns: [.init("theme"), .init("name"), .init("projects", alignment: .right)])
             for theme in view.arrayValue! {
                 let id = ViewSupport.text(theme.objectValue!["theme"])

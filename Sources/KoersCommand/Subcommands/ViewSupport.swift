@@ -39,14 +39,15 @@ enum ViewSupport {
         return cut
     }
 
-    /// The programme's state at the cut the options choose.
+    /// The programme's state at the cut the options choose; a view that reads no more than the state's core says `.core`.
     static func state(
-        _ arguments: ParsedArguments, _ context: CommandContext, trackingHistoryOf projects: Set<String> = []
+        _ arguments: ParsedArguments, _ context: CommandContext, trackingHistoryOf projects: Set<String> = [],
+        scope: ProgrammeState.Scope = .whole
     ) throws -> ProgrammeState {
         let replica = try context.openReplica(arguments)
         let cut = try cut(arguments)
         do {
-            return try ProgrammeHistory.state(of: replica, cut: cut, trackingHistoryOf: projects)
+            return try ProgrammeHistory.state(of: replica, cut: cut, trackingHistoryOf: projects, scope: scope)
         } catch let error as OpenFrontierError {
             throw UsageError.invalidValue(option: "--upto", value: arguments.value("upto") ?? "", reason: error.description)
         }
@@ -55,9 +56,9 @@ enum ViewSupport {
     /// Runs a view command: the state at the chosen cut, its JSON view, printed as JSON with `--json`, else as `text` renders it.
     static func show(
         _ arguments: ParsedArguments, _ context: CommandContext, trackingHistoryOf projects: Set<String> = [],
-        view: (ProgrammeState) throws -> JSONValue, text: (JSONValue, ProgrammeState) -> String
+        scope: ProgrammeState.Scope = .whole, view: (ProgrammeState) throws -> JSONValue, text: (JSONValue, ProgrammeState) -> String
     ) throws -> Int32 {
-        let state = try state(arguments, context, trackingHistoryOf: projects)
+        let state = try state(arguments, context, trackingHistoryOf: projects, scope: scope)
         let value = try view(state)
         if arguments.flag("json") {
             context.printJSON(value)

@@ -30,9 +30,9 @@ extension ProgrammeState {
         guard reader.isAtEnd else { throw SnapshotReader.Malformed() }
     }
 
-    /// Writes what the rules read first and the rest in blocks that a `rules` scope skips (see `Scope`).
+    /// Writes the core first and the rest in blocks that a `core` scope skips (see `Scope`).
     func encode(into out: inout SnapshotWriter) {
-        precondition(scope == .whole, "a state read for the rules only is never saved")
+        precondition(scope == .whole, "a core state is never saved")
         out.write(owners.count)
         for (id, o) in owners {
             out.write(id); out.write(o.name); out.write(o.kind); Self.encode(o.ref, &out)
@@ -59,7 +59,7 @@ extension ProgrammeState {
                 out.write(key.targetKind); out.write(key.target); out.write(key.role); Self.encode(register, &out)
             }
         }
-        // Each decision's facts for the rules, then in a block the rest of each, in the same order (an
+        // Each decision's core facts, then in a block the rest of each, in the same order (an
         // unchanged dictionary is iterated in the same order every time).
         out.write(decisions.count)
         for d in decisions.values {
@@ -150,7 +150,7 @@ extension ProgrammeState {
             }
             partners[id] = Partner(id: id, name: name, kind: kind, ref: ref, links: links)
         }
-        // The rules' part of every decision, then the block of their details in the same order.
+        // The core of every decision, then the block of their details in the same order.
         let decisionCount = try input.readCount()
         var decisionFacts: [(id: String, body: String, outcome: String, subsidies: [String])] = []
         decisionFacts.reserveCapacity(decisionCount)
@@ -248,7 +248,7 @@ extension ProgrammeState {
         }
     }
 
-    /// The details of every decision read for the rules only (which never read them): no view shows such a state.
+    /// The details of every decision in a core state, which nothing reads.
     private static let unreadDecisionDetails = Decision.Details(
         date: "", title: "", projects: [], amountCents: nil, source: nil,
         ref: EventRef(

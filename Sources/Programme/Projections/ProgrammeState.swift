@@ -226,16 +226,17 @@ public struct ProgrammeState: Sendable {
     /// The number of events folded in, applied or not.
     public internal(set) var eventCount = 0
 
-    /// How much of the state there is: all of it, or what the rules read (see `Scope`).
+    /// How much of the state there is: all of it, or its core (see `Scope`).
     public internal(set) var scope = Scope.whole
 
-    /// A state read from a snapshot whole, or only as far as the rules read it.
+    /// A state read from a snapshot whole, or only its core.
     ///
-    /// `rules` is for checking events about to be recorded. The rules read which things exist and a
-    /// few facts of them, never budget amendments, indicators, participation, problems, nor a decision's
-    /// date, title, projects, amount, source or ref. Those are left empty, which makes a large snapshot
-    /// several times faster to read. Such a state is never shown and never saved.
-    public enum Scope: Sendable { case whole, rules }
+    /// The core is which things exist and their own facts, without the long lists of what happened to
+    /// them: budget amendments, indicators, participation, problems, and a decision's date, title,
+    /// projects, amount, source and ref. Those are left empty, which makes a large snapshot several
+    /// times faster to read. The rules read no more than the core, nor do the views of owners, themes,
+    /// projects, partners, subsidies and replicas. A core state is never saved, and never shown beyond it.
+    public enum Scope: Sendable { case whole, core }
 
     /// Projects whose full history is kept (for `koers project ID`); the others keep only the chain.
     public let trackedHistories: Set<String>

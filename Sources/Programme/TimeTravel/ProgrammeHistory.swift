@@ -25,20 +25,19 @@ public enum ProgrammeHistory {
     }
 
     /// The state of a replica at a cut, under the root keys it trusts; `useCache: false` replays from the first event (what the cache must equal).
+    /// With the `core` scope, a snapshot is read only that far (see `ProgrammeState.Scope`), for whoever reads no more.
     public static func state(
-        of replica: Replica, cut: Cut = Cut(), trackingHistoryOf projects: Set<String> = [], useCache: Bool = true
+        of replica: Replica, cut: Cut = Cut(), trackingHistoryOf projects: Set<String> = [], useCache: Bool = true,
+        scope: ProgrammeState.Scope = .whole
     ) throws -> ProgrammeState {
         try state(
             of: replica, cut: cut, trackingHistoryOf: projects, useCache: useCache,
-            checkpointEvery: ProjectionCache.checkpointInterval)
+            checkpointEvery: ProjectionCache.checkpointInterval, scope: scope)
     }
 
-    /// The state of the whole log for checking the rules on new events: a snapshot is read only as far as the
-    /// rules read it (see `ProgrammeState.Scope`), and nothing is saved from it. Without a snapshot, a full replay.
+    /// The state of the whole log for checking the rules on new events: its `core`, which is all the rules read.
     public static func stateForRules(of replica: Replica) throws -> ProgrammeState {
-        try state(
-            of: replica, cut: Cut(), trackingHistoryOf: [], useCache: true,
-            checkpointEvery: ProjectionCache.checkpointInterval, scope: .rules)
+        try state(of: replica, scope: .core)
     }
 
     /// As above, with checkpoints every `interval` events folded (tests use small intervals).
@@ -48,7 +47,11 @@ public enum ProgrammeHistory {
     ) throws -> ProgrammeState {
         let trustedKeys = try replica.trustedKeys()
         let cacheable = useCache && cut.at == nil && projects.isEmpty
-        if cacheable, let snapshot = ProjectionCache.best(for: cut, in: replica, trustedKeys: trustedKeys, scope: scope) {
+        // A core state is never saved; but where the fold will be long enough to save a new head, it is made whole.
+        let current = scope == .core && cut.knownAtMillis == nil && cut.upto == nil ? try replica.versionVector() : nil
+        if cacheable,
+            let snapshot = ProjectionCache.best(for: cut, in: replica, trustedKeys: trustedKeys, scope: scope, wholeIfBehind: current)
+        {
             do {
                 return try resume(consume snapshot, replica: replica, cut: cut, interval: interval)
             } catch let late as ProjectionCache.LateArrival {
@@ -56,7 +59,8 @@ public enum ProgrammeHistory {
                 // place, and the earliest is read first: the newest snapshot before it still serves, so the fold
                 // goes back to a checkpoint rather than to the first event. The head is saved anew even after a
                 // few events, or every later command would meet the stale one first.
-                if let earlier = ProjectionCache.best(for: cut, in: replica, trustedKeys: trustedKeys, scope: scope, before: late.event),
+                if let earlier = ProjectionCache.best(
+                    for: cut, in: replica, trustedKeys: trustedKeys, scope: scope, wholeIfBehind: current, before: late.event),
                     let state = try? resume(consume earlier, replica: replica, cut: cut, interval: interval, savingHeadAnyway: true)
                 {
                     return state
@@ -88,7 +92,7 @@ public enum ProgrammeHistory {
     private static func resume(
         _ snapshot: consuming ProjectionCache.Snapshot, replica: Replica, cut: Cut, interval: Int, savingHeadAnyway: Bool = false
     ) throws -> ProgrammeState {
-        // A state read for the rules only is never saved: this is the one place that decides it (encoding one is a bug).
+        // A core state is never saved: this is the one place that decides it (encoding one is a bug).
         let saving = cut.knownAtMillis == nil && cut.upto == nil && snapshot.state.scope == .whole
         var fold = Continuation(consume snapshot, replica: replica, interval: interval, saving: saving)
         try forEachEvent(of: replica, cut: cut, from: fold.position) { located in try fold.fold(located) }

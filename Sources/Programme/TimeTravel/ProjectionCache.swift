@@ -63,9 +63,12 @@ enum ProjectionCache {
     }
 
     /// The snapshot that gets furthest while staying inside the cut, if any is valid under these root keys;
-    /// with `late`, the furthest one that this event sorts after.
+    /// with `late`, the furthest one that this event sorts after. It is read as far as `scope` says, but whole
+    /// when it is `resaveAfter` events or more behind `current` (the replica's holdings): the fold after it
+    /// then saves a new head, which only a whole state may be.
     static func best(
-        for cut: Cut, in replica: Replica, trustedKeys: [TrustedKey], scope: ProgrammeState.Scope = .whole, before late: Event? = nil
+        for cut: Cut, in replica: Replica, trustedKeys: [TrustedKey], scope: ProgrammeState.Scope = .whole,
+        wholeIfBehind current: VersionVector? = nil, before late: Event? = nil
     ) -> Snapshot? {
         guard let names = try? FileIO.listDirectory(directory(replica)) else { return nil }
         var candidates: [(folded: Int, path: String)] = []
@@ -81,7 +84,9 @@ enum ProjectionCache {
                 guard var reader = checkedReader(raw), let position = try? readPosition(&reader, trust: trust),
                     fits(position, cut), late.map({ Event.precedesInLogOrder(position.last!, $0) }) ?? true,
                     stillHolds(position, replica),
-                    let state = try? ProgrammeState(reading: &reader, trustedKeys: trustedKeys, scope: scope)
+                    let state = try? ProgrammeState(
+                        reading: &reader, trustedKeys: trustedKeys,
+                        scope: current.map { eventsBehind(position, $0) >= resaveAfter } == true ? .whole : scope)
                 else { return nil }
                 return Snapshot(position: position, state: state)
             }
@@ -95,6 +100,11 @@ enum ProjectionCache {
         if let knownAt = cut.knownAtMillis, last.hlc.millis > knownAt { return false }
         if let upto = cut.upto, ![.before, .equal].contains(position.vector.compare(to: upto)) { return false }
         return true
+    }
+
+    /// How many events `current` holds beyond the snapshot's position.
+    private static func eventsBehind(_ position: Position, _ current: VersionVector) -> Int {
+        current.entries.reduce(0) { sum, entry in sum + Int(entry.seq - min(entry.seq, position.vector[entry.origin])) }
     }
 
     private static func stillHolds(_ position: Position, _ replica: Replica) -> Bool {

@@ -268,6 +268,36 @@ import TestSupport
         }
     }
 
+    /// Every view read from the cache (the head snapshot, whole or only its core, and the events after it)
+    /// prints what a replay of the whole log prints.
+    @Test func everyViewFromTheCachePrintsWhatAReplayPrints() throws {
+        let tmp = TemporaryDirectory()
+        let store = try Self.fullStore(tmp)
+        let amendment = ["budget-amended", "--line", "menzis-2025", "--delta-cents", "250", "--reason", "indexatie"]
+        #expect(Self.record(store, amendment, now: "2025-04-07T09:00:00Z").status == 0)
+        let cache = store + "/cache"
+        try FileManager.default.removeItem(atPath: cache)
+        #expect(Koers.run(["digest", "--store", store]).status == 0, "a replay leaves a head snapshot of every event")
+        for arguments in [amendment, ["project-changed", "--project", "kansrijke-start", "--lead", "Femke"]] {
+            let result = Self.record(store, arguments, now: "2025-04-08T09:00:00Z")
+            #expect(result.status == 0, "\(result)")
+        }
+        let kept = tmp.at("cache-kept")
+        try FileManager.default.copyItem(atPath: cache, toPath: kept)
+        for view in Self.views.map(\.arguments) + [["replicas"], ["projects", "--all"]] {
+            for format in [[], ["--json"]] {
+                let arguments = view + format + ["--store", store]
+                try? FileManager.default.removeItem(atPath: cache)
+                try FileManager.default.copyItem(atPath: kept, toPath: cache)
+                let fromCache = Koers.run(arguments)
+                try FileManager.default.removeItem(atPath: cache)
+                let replayed = Koers.run(arguments)
+                #expect(replayed.status == 0 && !replayed.stdout.isEmpty, "\(arguments): \(replayed)")
+                #expect(fromCache.status == 0 && fromCache.stdout == replayed.stdout, "\(arguments)\n\(fromCache)\n\(replayed)")
+            }
+        }
+    }
+
     @Test func theViewsSayWhatTheyHold() throws {
         let tmp = TemporaryDirectory()
         let store = try Self.fullStore(tmp)

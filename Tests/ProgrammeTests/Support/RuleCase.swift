@@ -44,7 +44,7 @@ struct RuleCase: Sendable, CustomTestStringConvertible {
         #expect(checked == applied, "check and apply disagree on \(name)", sourceLocation: sourceLocation)
         // `koers record` checks against a snapshot read only as far as the rules read it: the same verdict.
         do {
-            var forRules = try ProgrammeState(snapshot: before.snapshot, trustedKeys: before.trustedKeys, scope: .rules)
+            var forRules = try ProgrammeState(snapshot: before.snapshot, trustedKeys: before.trustedKeys, scope: .core)
             #expect(forRules.apply(event) == applied, "\(name): the state read for the rules gives another verdict", sourceLocation: sourceLocation)
         } catch {
             Issue.record("\(name): the snapshot does not read back for the rules: \(error)", sourceLocation: sourceLocation)

@@ -46,20 +46,27 @@ import TestSupport
         }
     }
 
-    /// `koers record` reads the head snapshot only as far as the rules read it; such a state is never saved,
-    /// even after folding more events than make a whole state save a new head.
-    @Test func aStateReadForTheRulesIsNeverSaved() throws {
+    /// `koers record` and the views of things read the head snapshot's core only, and never save such a state.
+    /// Where the fold after the snapshot is long enough for a new head to be saved, the snapshot is read whole.
+    @Test func aCoreStateIsNeverSavedAndALongFoldReadsTheSnapshotWhole() throws {
         let tmp = TemporaryDirectory()
         let (office, _) = try twoReplicas(tmp)
         _ = try cached(office)
         let head = office.replica.cacheDirectory + "/projection-head.snapshot"
         let saved = try Data(contentsOf: URL(fileURLWithPath: head))
-        try office.record(at: "2025-02-01T09:00:00Z", (1...150).map { ("budget-amended", "2025-02-01", #"{"line":"l","deltaCents":\#($0),"reason":"r\#($0)"}"#) })
+        let few = ProjectionCache.resaveAfter / 2
+        try office.record(at: "2025-02-01T09:00:00Z", (1...few).map { ("budget-amended", "2025-02-01", #"{"line":"l","deltaCents":\#($0),"reason":"r\#($0)"}"#) })
         let forRules = try ProgrammeHistory.stateForRules(of: office.replica)
-        #expect(forRules.scope == .rules)
-        let amount: Int64? = forRules.budgetLines["l"]?.amountCents
-        #expect(amount == Int64(100 + 150 * 151 / 2), "the rules see the amount every amendment made")
-        #expect(try Data(contentsOf: URL(fileURLWithPath: head)) == saved)
+        #expect(forRules.scope == .core)
+        #expect(forRules.budgetLines["l"]?.amountCents == Int64(100 + few * (few + 1) / 2), "the rules see the amount every amendment made")
+        #expect(try ProgrammeHistory.state(of: office.replica, scope: .core).scope == .core)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: head)) == saved, "a core state is not saved")
+
+        try office.record(at: "2025-02-02T09:00:00Z", (1...ProjectionCache.resaveAfter).map { ("budget-amended", "2025-02-02", #"{"line":"l","deltaCents":1,"reason":"s\#($0)"}"#) })
+        let long = try ProgrammeHistory.stateForRules(of: office.replica)
+        #expect(long.scope == .whole, "\(few + ProjectionCache.resaveAfter) events behind, the snapshot is read whole")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: head)) != saved, "and the fold after it saves a new head")
+        #expect(try ProgrammeHistory.state(of: office.replica, scope: .core).scope == .core, "which the next reader resumes")
         #expect(try cached(office) == fresh(office))
     }
 
