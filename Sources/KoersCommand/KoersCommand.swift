@@ -24,12 +24,13 @@ public enum KoersCommand {
         ]
     }
 
+    /// Runs a command as the process, which exits with the status returned.
     public static func run(arguments: [String]) -> Int32 {
         let environment = ProcessEnvironment.current
-        return run(arguments: arguments, environment: environment, console: .standard)
+        return run(arguments: arguments, environment: environment, console: .standard, endsTheProcess: true)
     }
 
-    package static func run(arguments: [String], environment: [String: String], console: Console) -> Int32 {
+    package static func run(arguments: [String], environment: [String: String], console: Console, endsTheProcess: Bool = false) -> Int32 {
         let arguments = movingGlobalOptionsAfterCommand(arguments)
         guard let name = arguments.first, !name.hasPrefix("-") else {
             if arguments.first == "--version" {
@@ -41,7 +42,7 @@ public enum KoersCommand {
             return wantsHelp ? 0 : UsageError.exitStatus
         }
         if name == "help" {
-            return run(arguments: Array(arguments.dropFirst().prefix(1)) + ["--help"], environment: environment, console: console)
+            return run(arguments: Array(arguments.dropFirst().prefix(1)) + ["--help"], environment: environment, console: console, endsTheProcess: endsTheProcess)
         }
         guard let command = subcommands.first(where: { $0.spec.name == name }) else {
             console.err("error: \(UsageError.unknownCommand(name).message)\nsee 'koers --help'\n")
@@ -52,7 +53,7 @@ public enum KoersCommand {
             console.out(command.spec.helpText + "\n")
             return 0
         }
-        let context = CommandContext(environment: environment, console: console)
+        let context = CommandContext(environment: environment, console: console, endsTheProcess: endsTheProcess)
         do {
             let parsed = try command.spec.parse(rest)
             return try command.run(parsed, context)

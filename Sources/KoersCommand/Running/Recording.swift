@@ -45,6 +45,10 @@ enum Recording {
             let (events, lines) = batch.finish()
             guard errors.isEmpty else { throw CommandFailure(text: errors.joined(separator: "\n") + "\nnothing recorded\n") }
             try writer.append(events, lines: lines)
+            context.keepUntilExit(lines)
+            context.keepUntilExit(drafts)
+            context.keepUntilExit(batch.unhashedEvents)
+            context.keepUntilExit(state)
             return events
         }
     }

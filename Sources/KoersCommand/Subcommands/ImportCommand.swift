@@ -41,6 +41,8 @@ enum ImportCommand: Subcommand {
             throw CommandFailure(text: errors.joined(separator: "\n") + "\nnothing imported: \(shownPath) has errors\n")
         }
         let events = try Recording.record(items, into: replica, context, file: shownPath)
+        context.keepUntilExit(events)
+        context.keepUntilExit(items)
         if arguments.flag("json") {
             context.printJSON(.object([
                 ("imported", .integer(Int64(events.count))),

@@ -47,7 +47,9 @@ enum ViewSupport {
         let replica = try context.openReplica(arguments)
         let cut = try cut(arguments)
         do {
-            return try ProgrammeHistory.state(of: replica, cut: cut, trackingHistoryOf: projects, scope: scope)
+            let state = try ProgrammeHistory.state(of: replica, cut: cut, trackingHistoryOf: projects, scope: scope)
+            context.keepUntilExit(state)
+            return state
         } catch let error as OpenFrontierError {
             throw UsageError.invalidValue(option: "--upto", value: arguments.value("upto") ?? "", reason: error.description)
         }
