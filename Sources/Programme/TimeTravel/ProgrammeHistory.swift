@@ -75,15 +75,16 @@ public enum ProgrammeHistory {
     ) throws -> ProgrammeState {
         var state = ProgrammeState(trustedKeys: trustedKeys, trackingHistoryOf: projects)
         var position = ProjectionCache.Position()
+        var saves = ProjectionCache.Saves(replica)
         try forEachEvent(of: replica, cut: cut, from: nil) { located in
             if cut.inEffect(located.event) { state.apply(located.event) }
             position.advance(past: located)
             if saving && position.folded % interval == 0 {
-                ProjectionCache.save(state, at: position, in: replica, head: false)
+                saves.checkpoint(state, at: position)
             }
         }
         if saving && cut.knownAtMillis == nil && cut.upto == nil && position.folded > 0 {
-            ProjectionCache.save(state, at: position, in: replica, head: true)
+            saves.head(state, at: position)
         }
         return state
     }
@@ -106,7 +107,7 @@ public enum ProgrammeHistory {
     struct Continuation {
         private(set) var state: ProgrammeState
         private(set) var position: ProjectionCache.Position
-        private let replica: Replica
+        private var saves: ProjectionCache.Saves
         private let interval: Int
         private let saving: Bool
         private var folded = 0
@@ -117,7 +118,7 @@ public enum ProgrammeHistory {
         init(_ snapshot: consuming ProjectionCache.Snapshot, replica: Replica, interval: Int, saving: Bool) {
             state = snapshot.state
             position = snapshot.position
-            self.replica = replica
+            saves = ProjectionCache.Saves(replica)
             self.interval = interval
             self.saving = saving
         }
@@ -131,7 +132,7 @@ public enum ProgrammeHistory {
             position.advance(past: located)
             folded += 1
             if saving && position.folded % interval == 0 {
-                ProjectionCache.save(state, at: position, in: replica, head: false)
+                saves.checkpoint(state, at: position)
                 checkpointed = true
             }
         }
@@ -140,7 +141,7 @@ public enum ProgrammeHistory {
         /// head is saved too, so that the next fold does not pass the checkpoint (and write it) again.
         func saveHead(anyway: Bool = false) {
             if saving && (anyway || folded >= ProjectionCache.resaveAfter || checkpointed) {
-                ProjectionCache.save(state, at: position, in: replica, head: true)
+                saves.head(state, at: position)
             }
         }
     }

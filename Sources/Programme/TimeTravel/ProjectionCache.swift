@@ -122,8 +122,32 @@ enum ProjectionCache {
     private static var magic: [UInt8] { Array((format + "\n").utf8) }
     private static let checksumSize = 8
 
-    static func save(_ state: ProgrammeState, at position: Position, in replica: Replica, head: Bool) {
-        guard let last = position.last else { return }
+    /// Saves the checkpoints and the head of one fold. A head at the place of the checkpoint saved last (a
+    /// fold that ends on a checkpoint) is written from that checkpoint's bytes rather than encoded again.
+    struct Saves {
+        let replica: Replica
+        private var lastCheckpoint: (folded: Int, bytes: [UInt8])?
+
+        init(_ replica: Replica) { self.replica = replica }
+
+        mutating func checkpoint(_ state: ProgrammeState, at position: Position) {
+            guard let bytes = fileBytes(state, at: position) else { return }
+            write(bytes, named: "\(position.folded)", in: replica)
+            lastCheckpoint = (position.folded, bytes)
+        }
+
+        func head(_ state: ProgrammeState, at position: Position) {
+            if let lastCheckpoint, lastCheckpoint.folded == position.folded {
+                write(lastCheckpoint.bytes, named: "head", in: replica)
+            } else if let bytes = fileBytes(state, at: position) {
+                write(bytes, named: "head", in: replica)
+            }
+        }
+    }
+
+    /// A snapshot file's bytes; nil for a fold of no events.
+    private static func fileBytes(_ state: ProgrammeState, at position: Position) -> [UInt8]? {
+        guard let last = position.last else { return nil }
         var header = SnapshotWriter(reservingCapacity: 4096)
         header.write(inline: trustDigest(state.trustedKeys))
         header.write(position.folded)
@@ -137,15 +161,18 @@ enum ProjectionCache {
         }
         let rest = header.bytes + state.snapshot
         var checksum = rest.withUnsafeBytes { SnapshotChecksum.of($0) }.littleEndian
-        let prefix = magic + withUnsafeBytes(of: &checksum) { Array($0) }
+        return magic + withUnsafeBytes(of: &checksum) { Array($0) } + rest
+    }
 
+    /// Writes `projection-NAME.snapshot` whole or not at all (a temporary file renamed over it).
+    private static func write(_ bytes: [UInt8], named middle: String, in replica: Replica) {
         let dir = directory(replica)
-        let name = filePrefix + (head ? "head" : "\(position.folded)") + fileSuffix
+        let name = filePrefix + middle + fileSuffix
         // A cache may not be writable (a read-only checkout): then views are just slower.
         guard (try? FileIO.makeDirectory(dir)) != nil else { return }
         let temporary = "\(dir)/.\(name).\(getpid())"
         guard let fd = try? FileIO.open(temporary, O_WRONLY | O_CREAT | O_TRUNC) else { return }
-        let written = (try? FileIO.writeAll(fd, prefix, path: temporary)) != nil && (try? FileIO.writeAll(fd, rest, path: temporary)) != nil
+        let written = (try? FileIO.writeAll(fd, bytes, path: temporary)) != nil
         close(fd)
         if !written || rename(temporary, "\(dir)/\(name)") != 0 { unlink(temporary) }
     }
