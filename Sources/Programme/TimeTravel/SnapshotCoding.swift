@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import EventLog
 
 /// The byte form of projection snapshots: varints, and strings written once in a table and named by index.
@@ -8,26 +13,27 @@ import EventLog
 /// would merge canonically equivalent spellings that the log keeps apart.
 struct SnapshotWriter {
     private(set) var bytes: [UInt8] = []
-    private var strings: [String] = []
-    private var indexes: [InternedKey: Int] = [:]
-
-    /// A string by its UTF-8 bytes, for the intern table.
-    private struct InternedKey: Hashable {
-        var text: String
-        static func == (a: InternedKey, b: InternedKey) -> Bool { a.text.bytesEqual(b.text) }
-        func hash(into hasher: inout Hasher) {
-            var text = text
-            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        }
-    }
+    /// The interned strings, each one's length and bytes, as the table writes them.
+    private var tableBytes: [UInt8] = []
+    /// Where each interned string's bytes start in `tableBytes`, and how many there are.
+    private var stringRanges: [Range<Int>] = []
+    /// Open addressing over the strings' bytes: an index into `stringRanges` plus one, or 0 for an empty slot.
+    /// Hashing the bytes with a few multiplies instead of `Hasher` (keyed SipHash) and comparing them in
+    /// place makes interning, which every string written goes through, several times cheaper.
+    private var slots: [Int32]
 
     init(reservingCapacity capacity: Int = 1 << 16, strings: Int = 0) {
         bytes.reserveCapacity(capacity)
-        self.strings.reserveCapacity(strings)
-        indexes.reserveCapacity(strings)
+        stringRanges.reserveCapacity(strings)
+        tableBytes.reserveCapacity(strings * 16)
+        var slotCount = 64
+        while slotCount < strings * 2 { slotCount *= 2 }
+        slots = Array(repeating: 0, count: slotCount)
     }
 
-    mutating func write(_ value: UInt64) {
+    mutating func write(_ value: UInt64) { Self.append(value, to: &bytes) }
+
+    private static func append(_ value: UInt64, to bytes: inout [UInt8]) {
         var rest = value
         while rest >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
@@ -61,14 +67,64 @@ struct SnapshotWriter {
 
     /// A string by its index in the table.
     mutating func write(_ text: String) {
-        let key = InternedKey(text: text)
-        if let index = indexes[key] {
-            write(index)
-        } else {
-            indexes[key] = strings.count
-            write(strings.count)
-            strings.append(text)
+        var text = text
+        let index = text.withUTF8 { intern($0) }
+        write(index)
+    }
+
+    /// The table index of these bytes, added to the table if they are new.
+    private mutating func intern(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
+        let mask = slots.count - 1
+        var slot = Self.hash(utf8) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { break }
+            let range = stringRanges[entry - 1]
+            let same = range.count == utf8.count && tableBytes.withUnsafeBufferPointer { table in
+                utf8.isEmpty || memcmp(table.baseAddress! + range.lowerBound, utf8.baseAddress!, utf8.count) == 0
+            }
+            if same { return entry - 1 }
+            slot = (slot + 1) & mask
         }
+        let index = stringRanges.count
+        Self.append(UInt64(utf8.count), to: &tableBytes)
+        stringRanges.append(tableBytes.count..<tableBytes.count + utf8.count)
+        tableBytes.append(contentsOf: utf8)
+        slots[slot] = Int32(index + 1)
+        if stringRanges.count * 2 > slots.count { growSlots() }
+        return index
+    }
+
+    /// Doubles the slots and puts every string back, keeping the load under one half.
+    private mutating func growSlots() {
+        slots = Array(repeating: 0, count: slots.count * 2)
+        let mask = slots.count - 1
+        tableBytes.withUnsafeBufferPointer { table in
+            for (index, range) in stringRanges.enumerated() {
+                var slot = Self.hash(UnsafeBufferPointer(rebasing: table[range])) & mask
+                while slots[slot] != 0 { slot = (slot + 1) & mask }
+                slots[slot] = Int32(index + 1)
+            }
+        }
+    }
+
+    /// A hash of the bytes, eight at a time; not keyed, which is fine for a table whose contents we wrote.
+    private static func hash(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(utf8.count)
+        let raw = UnsafeRawBufferPointer(utf8)
+        var offset = 0
+        while offset + 8 <= raw.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            offset += 8
+        }
+        var tail: UInt64 = 0
+        while offset < raw.count {
+            tail = tail << 8 | UInt64(raw[offset])
+            offset += 1
+        }
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        return Int(truncatingIfNeeded: h ^ (h >> 29))
     }
 
     mutating func write(_ text: String?) {
@@ -102,10 +158,9 @@ struct SnapshotWriter {
 
     /// The string table, to be read before the bytes written with it.
     var table: [UInt8] {
-        var table = SnapshotWriter(reservingCapacity: strings.reduce(8) { $0 + $1.utf8.count + 2 })
-        table.write(strings.count)
-        for text in strings { table.write(inline: text) }
-        return table.bytes
+        var count = SnapshotWriter(reservingCapacity: 16)
+        count.write(stringRanges.count)
+        return count.bytes + tableBytes
     }
 }
 
