@@ -3,7 +3,11 @@
 /// Identifiers become file names, so nothing else may pass: not `../x`, not `A`, not an empty string.
 public enum Identifier {
     public static func isValid(_ text: String) -> Bool {
-        let utf8 = text.utf8
+        // In place where the string's bytes lie together (every string made here), which spares the view's iterator.
+        text.utf8.withContiguousStorageIfAvailable(isValid) ?? Array(text.utf8).withUnsafeBufferPointer(isValid)
+    }
+
+    private static func isValid(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = utf8.first, utf8.count <= 64, isLowerAlphanumeric(first) else { return false }
         return utf8.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }
     }

@@ -53,6 +53,11 @@ public struct JSONObject: Sendable, Equatable {
     /// Builds an object from members in any order; a repeated name is refused.
     public init(_ members: [(String, JSONValue)]) throws(JSONError) {
         var sorted = members.map { (name: $0.0, value: $0.1) }
+        // Members given in order (as code that builds objects mostly gives them) need no sort, and have no repeats.
+        if sorted.indices.dropFirst().allSatisfy({ JSONObject.precedes(sorted[$0 - 1].name, sorted[$0].name) }) {
+            self.members = sorted
+            return
+        }
         sorted.sort { JSONObject.precedes($0.name, $1.name) }
         for i in sorted.indices.dropFirst() where sorted[i - 1].name.bytesEqual(sorted[i].name) {
             throw JSONError(.duplicateMember(sorted[i].name), offset: nil)
@@ -66,8 +71,12 @@ public struct JSONObject: Sendable, Equatable {
 
     public subscript(name: String) -> JSONValue? {
         get {
-            // By index rather than `for member in members`, which copies (and retains) every member it passes.
-            for index in members.indices where members[index].name.bytesEqual(name) { return members[index].value }
+            // By index rather than `for member in members`, which copies (and retains) every member it passes;
+            // and the lengths first, which rule out most members without reaching their bytes.
+            let length = name.utf8.count
+            for index in members.indices where members[index].name.utf8.count == length && members[index].name.bytesEqual(name) {
+                return members[index].value
+            }
             return nil
         }
         set {

@@ -110,7 +110,7 @@ extension EventCatalogue {
             }
             return nil
         case .source:
-            guard let object = value.objectValue, object.members.allSatisfy({ $0.name == "document" || $0.name == "quote" }),
+            guard let object = value.objectValue, object.members.allSatisfy({ $0.name.bytesEqual("document") || $0.name.bytesEqual("quote") }),
                 object["document"]?.stringValue?.isEmpty == false
             else { return "must be {\"document\": …, \"quote\": …} with a document" }
             if let quote = object["quote"], quote.stringValue == nil { return "quote must be a string" }

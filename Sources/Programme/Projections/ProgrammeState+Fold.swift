@@ -64,10 +64,8 @@ extension ProgrammeState {
             let key = IndicatorKey(
                 project: text("project")!, indicator: text("indicator")!, period: text("period")!,
                 municipality: text("municipality"))
-            var value: [(String, JSONValue)] = []
-            value.reserveCapacity(2)
-            value.append(("value", data["value"]!))
-            if let unit = data["unit"] { value.append(("unit", unit)) }
+            // In member order ("unit" before "value"), which spares the object a sort.
+            let value: [(String, JSONValue)] = if let unit = data["unit"] { [("unit", unit), ("value", data["value"]!)] } else { [("value", data["value"]!)] }
             indicators[key, default: Register()].set(.object(value), by: event, ref)
         case .replicaEnrolled:
             enrolments[text("replica")!] = Enrolment(
@@ -87,8 +85,7 @@ extension ProgrammeState {
 
     /// The first 32 hex digits of a hash as two words.
     static func hashWords(_ hash: String) -> (UInt64, UInt64) {
-        var hash = hash
-        return hash.withUTF8 { utf8 in
+        func words(_ utf8: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64) {
             func word(_ range: Range<Int>) -> UInt64 {
                 var value: UInt64 = 0
                 for byte in utf8[range] {
@@ -100,6 +97,8 @@ extension ProgrammeState {
             guard utf8.count >= 32 else { return (0, 0) }
             return (word(0..<16), word(16..<32))
         }
+        // In place, without the copy (and retain) that `withUTF8` on a `var` makes.
+        return hash.utf8.withContiguousStorageIfAvailable(words) ?? Array(hash.utf8).withUnsafeBufferPointer(words)
     }
 
     /// Adds the event to the history of every project it names: to the hash chain always, as an entry when tracked.

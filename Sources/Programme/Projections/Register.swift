@@ -26,8 +26,15 @@ public struct Register: Sendable, Equatable {
     /// Records a write by the event whose ref is given. Events arrive in an order that respects causality,
     /// so a new write is never in the past of a kept one.
     mutating func set(_ value: JSONValue, by event: Event, _ ref: EventRef) {
-        writes.removeAll { event.clock[$0.ref.origin] >= $0.ref.seq && $0.ref.effective <= event.effective }
-        writes.append(Write(value: value, ref: ref, clock: event.clock))
+        func replaced(_ kept: Write) -> Bool { event.clock[kept.ref.origin] >= kept.ref.seq && kept.ref.effective <= event.effective }
+        let write = Write(value: value, ref: ref, clock: event.clock)
+        // Most writes replace the one kept write in place: no removal and no growing.
+        if writes.count == 1 && replaced(writes[0]) {
+            writes[0] = write
+            return
+        }
+        writes.removeAll(where: replaced)
+        writes.append(write)
     }
 
     /// Puts back a kept write when a snapshot is read.
