@@ -69,25 +69,26 @@ extension Event {
                 repeat {
                     field = nil
                     let memberStart = reader.index
-                    let (name, rank) = try memberName(&reader)
+                    let (name, member) = try memberName(&reader)
                     field = name
-                    // Canonical members stand in the order of `names`.
+                    // Canonical members stand in the order of `Member`.
+                    let rank = member?.rawValue ?? Member.allCases.count
                     if rank <= lastRank { reader.markNotCanonical() }
                     lastRank = rank
                     try reader.expect(UInt8(ascii: ":"))
-                    switch name {
-                    case "origin":
+                    switch member {
+                    case .origin?:
                         try once(origin, name)
                         origin = try identifier(reader.readString(), name)
-                    case "seq":
+                    case .seq?:
                         try once(seq, name)
                         let value = try reader.readInteger()
                         guard value >= 1 else { throw EnvelopeError(field: name, problem: "must be 1 or more, not \(value)") }
                         seq = UInt64(value)
-                    case "clock":
+                    case .clock?:
                         try once(clock, name)
                         clock = try readClock(&reader)
-                    case "hlc":
+                    case .hlc?:
                         try once(hlc, name)
                         // Read in place: a valid timestamp has no escapes.
                         let start = reader.index
@@ -100,27 +101,27 @@ extension Event {
                                 throw EnvelopeError(field: name, problem: "'\(text)' is not a hybrid timestamp like '2025-04-22T09:30:00.123Z+0'")
                             }
                         }
-                    case "effective":
+                    case .effective?:
                         try once(effective, name)
                         let text = try reader.readString()
                         guard let date = LocalDate(parsing: text) else {
                             throw EnvelopeError(field: name, problem: "'\(text)' is not a date YYYY-MM-DD")
                         }
                         effective = date
-                    case "type":
+                    case .type?:
                         try once(type, name)
                         let text = try reader.readRepeatedString()
                         guard Identifier.isValidTypeName(text) else {
                             throw EnvelopeError(field: name, problem: "'\(text)' is not a kebab-case type name")
                         }
                         type = text
-                    case "data":
+                    case .data?:
                         try once(data, name)
                         guard try reader.peek() == UInt8(ascii: "{") else {
                             throw EnvelopeError(field: name, problem: "must be an object")
                         }
                         data = try reader.readObject()
-                    case "prev":
+                    case .prev?:
                         try once(prev, name)
                         if try reader.peek() == UInt8(ascii: "n") {
                             try reader.readLiteral("null")
@@ -128,11 +129,11 @@ extension Event {
                         } else {
                             prev = .some(try Self.hash(&reader, name))
                         }
-                    case "hash":
+                    case .hash?:
                         try once(hash, name)
                         hash = try Self.hash(&reader, name)
                         cut.hash = memberStart..<(reader.index + 1)
-                    case "sig":
+                    case .sig?:
                         try once(sig, name)
                         let text = try reader.readString()
                         guard EventSignature.isWellFormed(text) else {
@@ -140,7 +141,7 @@ extension Event {
                         }
                         sig = text
                         cut.sig = memberStart..<(reader.index + 1)
-                    default:
+                    case nil:
                         throw EnvelopeError(field: name, problem: "is not a member of an event")
                     }
                     // The member was read whole: what goes wrong after it (a torn line, a missing comma) is not its fault.
@@ -180,10 +181,10 @@ extension Event {
             if try !reader.consume(UInt8(ascii: "}")) {
                 repeat {
                     field = nil
-                    let (name, _) = try memberName(&reader)
+                    let (name, member) = try memberName(&reader)
                     field = name
                     try reader.expect(UInt8(ascii: ":"))
-                    if name == "hlc" {
+                    if member == .hlc {
                         let text = try reader.readString()
                         guard let hlc = try? HybridTimestamp(parsing: text) else {
                             throw EnvelopeError(field: name, problem: "'\(text)' is not a hybrid timestamp like '2025-04-22T09:30:00.123Z+0'")
@@ -217,22 +218,32 @@ extension Event {
         return text
     }
 
-    /// The envelope's member names in canonical order, matched as bytes so no String is made for them.
-    private static let names: [(bytes: [UInt8], name: String)] = memberNames.sorted(by: { $0.bytesPrecede($1) }).map { (Array($0.utf8), $0) }
+    /// The envelope's members in canonical order (by their names' bytes): a member read is told by its case,
+    /// so that no string is compared for it.
+    private enum Member: Int, CaseIterable {
+        case clock, data, effective, hash, hlc, origin, prev, seq, sig, type
+    }
 
-    /// A member's name and its place in canonical order (`names.count` for a name that is not a member).
-    private static func memberName(_ reader: inout JSONReader) throws -> (name: String, rank: Int) {
+    /// The members' names, by `Member`, as bytes to match without making a String.
+    private static let names: [(bytes: [UInt8], name: String)] = Member.allCases.map { member in
+        let name = "\(member)"
+        precondition(memberNames.contains(name), "Member and memberNames list the same members")
+        return (Array(name.utf8), name)
+    }
+
+    /// A member's name, and which member it is (nil for a name that is not one).
+    private static func memberName(_ reader: inout JSONReader) throws -> (name: String, member: Member?) {
         let start = reader.index
         if let raw = try reader.readPlainStringBytes(), let first = raw.first {
             for (rank, known) in names.enumerated() where known.bytes.count == raw.count && known.bytes[0] == first
                 && known.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 })
             {
-                return (known.name, rank)
+                return (known.name, Member(rawValue: rank))
             }
         }
         reader.index = start
         let name = try reader.readString()
-        return (name, names.firstIndex { $0.name == name } ?? names.count)
+        return (name, names.firstIndex { $0.name.bytesEqual(name) }.flatMap(Member.init(rawValue:)))
     }
 
     private static func hash(_ reader: inout JSONReader, _ name: String) throws -> String {
