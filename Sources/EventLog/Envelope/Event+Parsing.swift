@@ -69,10 +69,9 @@ extension Event {
                 repeat {
                     field = nil
                     let memberStart = reader.index
-                    let (name, member) = try memberName(&reader)
+                    let (name, member, rank) = try memberName(&reader)
                     field = name
                     // Canonical members stand in the order of `Member`.
-                    let rank = member?.rawValue ?? Member.allCases.count
                     if rank <= lastRank { reader.markNotCanonical() }
                     lastRank = rank
                     try reader.expect(UInt8(ascii: ":"))
@@ -181,7 +180,7 @@ extension Event {
             if try !reader.consume(UInt8(ascii: "}")) {
                 repeat {
                     field = nil
-                    let (name, member) = try memberName(&reader)
+                    let (name, member, _) = try memberName(&reader)
                     field = name
                     try reader.expect(UInt8(ascii: ":"))
                     if member == .hlc {
@@ -218,32 +217,30 @@ extension Event {
         return text
     }
 
-    /// The envelope's members in canonical order (by their names' bytes): a member read is told by its case,
-    /// so that no string is compared for it.
-    private enum Member: Int, CaseIterable {
+    /// The envelope's members, named as in `memberNames`, in canonical order (by their names' bytes): a
+    /// member read is told by its case, so that no string is compared for it.
+    private enum Member: String, CaseIterable {
         case clock, data, effective, hash, hlc, origin, prev, seq, sig, type
     }
 
-    /// The members' names, by `Member`, as bytes to match without making a String.
-    private static let names: [(bytes: [UInt8], name: String)] = Member.allCases.map { member in
-        let name = "\(member)"
-        precondition(memberNames.contains(name), "Member and memberNames list the same members")
-        return (Array(name.utf8), name)
-    }
+    /// The members' names as bytes, in canonical order, to match without making a String.
+    private static let names: [(bytes: [UInt8], member: Member)] = Member.allCases.map { (Array($0.rawValue.utf8), $0) }
 
-    /// A member's name, and which member it is (nil for a name that is not one).
-    private static func memberName(_ reader: inout JSONReader) throws -> (name: String, member: Member?) {
+    /// A member's name, which member it is (nil for a name that is not one), and its place in canonical
+    /// order (after every member for a name that is not one).
+    private static func memberName(_ reader: inout JSONReader) throws -> (name: String, member: Member?, rank: Int) {
         let start = reader.index
         if let raw = try reader.readPlainStringBytes(), let first = raw.first {
             for (rank, known) in names.enumerated() where known.bytes.count == raw.count && known.bytes[0] == first
                 && known.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 })
             {
-                return (known.name, Member(rawValue: rank))
+                return (known.member.rawValue, known.member, rank)
             }
         }
         reader.index = start
         let name = try reader.readString()
-        return (name, names.firstIndex { $0.name.bytesEqual(name) }.flatMap(Member.init(rawValue:)))
+        if let rank = names.firstIndex(where: { $0.member.rawValue.bytesEqual(name) }) { return (name, names[rank].member, rank) }
+        return (name, nil, names.count)
     }
 
     private static func hash(_ reader: inout JSONReader, _ name: String) throws -> String {
