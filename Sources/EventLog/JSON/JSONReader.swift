@@ -251,6 +251,7 @@ package struct JSONReader: ~Copyable {
     package mutating func readPlainStringBytes() throws(JSONError) -> UnsafeBufferPointer<UInt8>? {
         try expect(UInt8(ascii: "\""))
         let start = index
+        index = Self.endOfPlainRun(bytes, from: index)
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -291,6 +292,7 @@ package struct JSONReader: ~Copyable {
     package mutating func readString() throws(JSONError) -> String {
         try expect(UInt8(ascii: "\""))
         let start = index
+        index = Self.endOfPlainRun(bytes, from: index)
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
@@ -305,11 +307,37 @@ package struct JSONReader: ~Copyable {
         return try readEscapedString(start: start)
     }
 
+    /// Where the run of string bytes from `start` may end: at the first eight bytes that hold a quote, a
+    /// backslash or a control character (the caller reads on from there byte by byte), or at the end.
+    /// Eight bytes at a time: the texts of an event (a signature alone has 200 bytes) are read on every replay.
+    private static func endOfPlainRun(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        /// Whether some byte of `word` is zero (exact: no byte is reported that is not).
+        func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+        let raw = UnsafeRawBufferPointer(bytes)
+        var index = start
+        while index + 8 <= raw.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let control = (word &- ones &* 0x20) & ~word & highs != 0
+            if control || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5C)) { break }
+            index += 8
+        }
+        return index
+    }
+
     private static func decodeUTF8(_ run: UnsafeBufferPointer<UInt8>, offset: Int) throws(JSONError) -> String {
+        // ASCII eight bytes at a time, then the rest.
+        let raw = UnsafeRawBufferPointer(run)
+        var index = 0
         var ascii = true
-        for byte in run where byte >= 0x80 {
-            ascii = false
-            break
+        while index + 8 <= raw.count {
+            if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { ascii = false; break }
+            index += 8
+        }
+        while ascii && index < raw.count {
+            if raw[index] >= 0x80 { ascii = false }
+            index += 1
         }
         if ascii { return String(decoding: run, as: UTF8.self) }
         guard let string = String(validating: run, as: UTF8.self) else {

@@ -158,6 +158,29 @@ private let backslash = UInt8(ascii: "\\")
         #expect(error?.description == description, "input \(input.debugDescription)")
     }
 
+    /// Strings are scanned eight bytes at a time: every length around that, with a special byte at every place,
+    /// reads as byte by byte would. An escape is decoded, a raw control character refused at its column, a
+    /// quote ends the string, and a non-ASCII character is kept.
+    @Test func everyPlaceInAStringIsReadAlike() throws {
+        for length in 0...24 {
+            for place in 0...length {
+                let before = String(repeating: "a", count: place)
+                let after = String(repeating: "b", count: length - place)
+                let plain = try JSONValue(parsing: "[\"\(before + after)\"]")
+                #expect(plain == .array([.string(before + after)]), "\(length) \(place)")
+                for (escaped, decoded) in [("\\\"", "\""), ("\\\\", "\\"), ("\\u001f", "\u{1F}"), ("\u{E9}", "\u{E9}"), ("\u{20AC}", "\u{20AC}")] {
+                    let text = "[\"\(before)\(escaped)\(after)\"]"
+                    #expect(try JSONValue(parsing: text) == .array([.string(before + decoded + after)]), "\(text.debugDescription)")
+                }
+                let control = Array("[\"\(before)".utf8) + [0x01] + Array("\(after)\"]".utf8)
+                let error = #expect(throws: JSONError.self) { try JSONValue(parsing: control) }
+                #expect(error == JSONError(.controlCharacterInString, offset: 2 + place), "\(length) \(place)")
+                let quoted = try JSONValue(parsing: "[\"\(before)\",\"\(after)\"]")
+                #expect(quoted == .array([.string(before), .string(after)]), "\(length) \(place)")
+            }
+        }
+    }
+
     @Test func unprintableBytesAreShownInHex() {
         let error = #expect(throws: JSONError.self) { try JSONValue(parsing: [0x5B, 0x01]) }
         #expect(error?.description == "unexpected byte 0x1 at column 2")
