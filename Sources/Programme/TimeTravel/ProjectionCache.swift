@@ -15,7 +15,7 @@ import EventLog
 /// A snapshot also names the trusted root keys it was folded under: with other roots, other
 /// events count, so a snapshot made before `trust.json` changed is never resumed.
 enum ProjectionCache {
-    static let format = "koers-projection-6"
+    static let format = "koers-projection-7"
     static let checkpointInterval = 100_000
     /// A resumed fold writes a new head snapshot once it has folded this many events: folding them
     /// again costs every later command about 20 µs each, writing the snapshot a few ms once.

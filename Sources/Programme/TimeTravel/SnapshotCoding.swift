@@ -13,7 +13,7 @@ import EventLog
 /// would merge canonically equivalent spellings that the log keeps apart.
 struct SnapshotWriter {
     private(set) var bytes: [UInt8] = []
-    /// The interned strings, each one's length and bytes, as the table writes them.
+    /// The interned strings' bytes, one after the other.
     private var tableBytes: [UInt8] = []
     /// Where each interned string's bytes start in `tableBytes`, and how many there are.
     private var stringRanges: [Range<Int>] = []
@@ -87,7 +87,6 @@ struct SnapshotWriter {
             slot = (slot + 1) & mask
         }
         let index = stringRanges.count
-        Self.append(UInt64(utf8.count), to: &tableBytes)
         stringRanges.append(tableBytes.count..<tableBytes.count + utf8.count)
         tableBytes.append(contentsOf: utf8)
         slots[slot] = Int32(index + 1)
@@ -156,11 +155,17 @@ struct SnapshotWriter {
         withUnsafeBytes(of: &length) { bytes.replaceSubrange(start - 8..<start, with: $0) }
     }
 
-    /// The string table, to be read before the bytes written with it.
+    /// The string table, to be read before the bytes written with it: the number of strings, where each
+    /// one ends (four bytes, little-endian, from the start of the strings' bytes), then those bytes. A reader
+    /// finds any string at once, without walking the table first.
     var table: [UInt8] {
-        var count = SnapshotWriter(reservingCapacity: 16)
-        count.write(stringRanges.count)
-        return count.bytes + tableBytes
+        var table = SnapshotWriter(reservingCapacity: 16 + 4 * stringRanges.count + tableBytes.count)
+        table.write(stringRanges.count)
+        for range in stringRanges {
+            withUnsafeBytes(of: UInt32(range.upperBound).littleEndian) { table.bytes.append(contentsOf: $0) }
+        }
+        table.bytes.append(contentsOf: tableBytes)
+        return table.bytes
     }
 }
 
@@ -170,9 +175,12 @@ struct SnapshotReader: ~Copyable {
 
     private let bytes: UnsafeRawBufferPointer
     private(set) var offset: Int
-    /// The table's strings by index: where each one's bytes are, and the string once it has been read.
-    /// A string is made only when something names it, so the parts of a snapshot skipped cost nothing.
-    private var stringBytes: [Range<Int>] = []
+    /// The string table: where its list of ends and its bytes start, and how many bytes those are.
+    private var stringEnds = 0
+    private var stringBytes = 0
+    private var stringBytesCount = 0
+    /// Each string once it has been read. A string is made only when something names it, so the parts of a
+    /// snapshot skipped cost nothing.
     private var strings: [String?] = []
 
     init(_ bytes: UnsafeRawBufferPointer, from offset: Int = 0) {
@@ -246,14 +254,19 @@ struct SnapshotReader: ~Copyable {
     /// Reads the string table written by `SnapshotWriter.table`.
     mutating func readTable() throws(Malformed) {
         let count = try readCount()
-        stringBytes.reserveCapacity(count)
-        for _ in 0..<count {
-            let length = try readCount()
-            guard length <= bytes.count - offset else { throw Malformed() }
-            stringBytes.append(offset..<offset + length)
-            offset += length
-        }
+        guard count <= (bytes.count - offset) / 4 else { throw Malformed() }
+        stringEnds = offset
+        offset += 4 * count
+        stringBytes = offset
+        stringBytesCount = count == 0 ? 0 : end(ofString: count - 1)
+        guard stringBytesCount <= bytes.count - offset else { throw Malformed() }
+        offset += stringBytesCount
         strings = Array(repeating: nil, count: count)
+    }
+
+    /// Where string `index` ends, from the start of the strings' bytes.
+    private func end(ofString index: Int) -> Int {
+        Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: stringEnds + 4 * index, as: UInt32.self)))
     }
 
     @inline(__always)
@@ -261,8 +274,13 @@ struct SnapshotReader: ~Copyable {
         let index = try readCount()
         guard index < strings.count else { throw Malformed() }
         if let text = strings[index] { return text }
+        let start = index == 0 ? 0 : end(ofString: index - 1)
+        let end = end(ofString: index)
+        guard start <= end, end <= stringBytesCount else { throw Malformed() }
         // Valid UTF-8 for the same reason as in `readInline`.
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[stringBytes[index]]).assumingMemoryBound(to: UInt8.self), as: UTF8.self)
+        let text = String(
+            decoding: UnsafeRawBufferPointer(rebasing: bytes[stringBytes + start..<stringBytes + end]).assumingMemoryBound(to: UInt8.self),
+            as: UTF8.self)
         strings[index] = text
         return text
     }
