@@ -35,6 +35,9 @@ public struct Cut: Sendable, Equatable {
         return event.effective <= at
     }
 
+    /// Whether the cut's set is every event held (no instant, no frontier): only a fold of such a cut is saved as the head.
+    var endsAtTheHead: Bool { knownAtMillis == nil && upto == nil }
+
     /// The event types about keys rather than the world.
     static let keyFacts: Set<String> = ["replica-enrolled", "replica-revoked"]
 

@@ -48,7 +48,7 @@ public enum ProgrammeHistory {
         let trustedKeys = try replica.trustedKeys()
         let cacheable = useCache && cut.at == nil && projects.isEmpty
         // A core state is never saved; but where the fold will be long enough to save a new head, it is made whole.
-        let current = scope == .core && cut.knownAtMillis == nil && cut.upto == nil ? try replica.versionVector() : nil
+        let current = cacheable && scope == .core && cut.endsAtTheHead ? try replica.versionVector() : nil
         if cacheable,
             let snapshot = ProjectionCache.best(for: cut, in: replica, trustedKeys: trustedKeys, scope: scope, wholeIfBehind: current)
         {
@@ -83,7 +83,7 @@ public enum ProgrammeHistory {
                 saves.checkpoint(state, at: position)
             }
         }
-        if saving && cut.knownAtMillis == nil && cut.upto == nil && position.folded > 0 {
+        if saving && cut.endsAtTheHead && position.folded > 0 {
             saves.head(state, at: position)
         }
         return state
@@ -94,7 +94,7 @@ public enum ProgrammeHistory {
         _ snapshot: consuming ProjectionCache.Snapshot, replica: Replica, cut: Cut, interval: Int, savingHeadAnyway: Bool = false
     ) throws -> ProgrammeState {
         // A core state is never saved: this is the one place that decides it (encoding one is a bug).
-        let saving = cut.knownAtMillis == nil && cut.upto == nil && snapshot.state.scope == .whole
+        let saving = cut.endsAtTheHead && snapshot.state.scope == .whole
         var fold = Continuation(consume snapshot, replica: replica, interval: interval, saving: saving)
         try forEachEvent(of: replica, cut: cut, from: fold.position) { located in try fold.fold(located) }
         fold.saveHead(anyway: savingHeadAnyway)

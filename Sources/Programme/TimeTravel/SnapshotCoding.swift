@@ -275,11 +275,11 @@ struct SnapshotReader: ~Copyable {
         guard index < strings.count else { throw Malformed() }
         if let text = strings[index] { return text }
         let start = index == 0 ? 0 : end(ofString: index - 1)
-        let end = end(ofString: index)
-        guard start <= end, end <= stringBytesCount else { throw Malformed() }
+        let stop = end(ofString: index)
+        guard start <= stop, stop <= stringBytesCount else { throw Malformed() }
         // Valid UTF-8 for the same reason as in `readInline`.
         let text = String(
-            decoding: UnsafeRawBufferPointer(rebasing: bytes[stringBytes + start..<stringBytes + end]).assumingMemoryBound(to: UInt8.self),
+            decoding: UnsafeRawBufferPointer(rebasing: bytes[stringBytes + start..<stringBytes + stop]).assumingMemoryBound(to: UInt8.self),
             as: UTF8.self)
         strings[index] = text
         return text
