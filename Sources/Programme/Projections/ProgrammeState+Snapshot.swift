@@ -78,8 +78,12 @@ extension ProgrammeState {
             out.write(l.reserve); out.write(signed: l.amountCents); out.write(l.source); Self.encode(l.ref, &out)
             let amendments = out.beginBlock()
             out.write(l.amendments.count)
-            for a in l.amendments {
-                out.write(signed: a.deltaCents); out.write(a.reason); out.write(a.decision); Self.encode(a.ref, &out)
+            // Through the buffer: `for a in` copies each amendment, a retain and release per string in it.
+            l.amendments.withUnsafeBufferPointer { list in
+                for i in list.indices {
+                    out.write(signed: list[i].deltaCents); out.write(list[i].reason); out.write(list[i].decision)
+                    Self.encode(list[i].ref, &out)
+                }
             }
             out.endBlock(amendments)
         }

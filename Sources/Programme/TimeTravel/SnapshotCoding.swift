@@ -67,9 +67,14 @@ struct SnapshotWriter {
 
     /// A string by its index in the table.
     mutating func write(_ text: String) {
-        var text = text
-        let index = text.withUTF8 { intern($0) }
-        write(index)
+        // Read in place where the string is contiguous (native ones are): a `var` copy for `withUTF8` costs a
+        // retain and a release per string written.
+        if let index = text.utf8.withContiguousStorageIfAvailable({ intern($0) }) {
+            write(index)
+        } else {
+            var text = text
+            write(text.withUTF8 { intern($0) })
+        }
     }
 
     /// The table index of these bytes, added to the table if they are new.
