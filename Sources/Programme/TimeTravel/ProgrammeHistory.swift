@@ -46,6 +46,11 @@ public enum ProgrammeHistory {
         scope: ProgrammeState.Scope = .whole
     ) throws -> ProgrammeState {
         let trustedKeys = try replica.trustedKeys()
+        if useCache, projects.isEmpty, let date = cut.at, cut.knownAtMillis == nil, cut.upto == nil,
+            let dated = try? DatedFold.state(of: replica, at: date, trustedKeys: trustedKeys, scope: scope)
+        {
+            return dated.state
+        }
         let cacheable = useCache && cut.at == nil && projects.isEmpty
         // A core state is never saved; but where the fold will be long enough to save a new head, it is made whole.
         let current = cacheable && scope == .core && cut.endsAtTheHead ? try replica.versionVector() : nil
@@ -79,8 +84,9 @@ public enum ProgrammeHistory {
         try forEachEvent(of: replica, cut: cut, from: nil) { located in
             if cut.inEffect(located.event) { state.apply(located.event) }
             position.advance(past: located)
-            if saving && position.folded % interval == 0 {
-                saves.checkpoint(state, at: position)
+            if position.folded % interval == 0 {
+                position.closeSpan()
+                if saving { saves.checkpoint(state, at: position) }
             }
         }
         if saving && cut.endsAtTheHead && position.folded > 0 {
@@ -131,9 +137,12 @@ public enum ProgrammeHistory {
             state.apply(located.event)
             position.advance(past: located)
             folded += 1
-            if saving && position.folded % interval == 0 {
-                saves.checkpoint(state, at: position)
-                checkpointed = true
+            if position.folded % interval == 0 {
+                position.closeSpan()
+                if saving {
+                    saves.checkpoint(state, at: position)
+                    checkpointed = true
+                }
             }
         }
 

@@ -15,7 +15,7 @@ import EventLog
 /// A snapshot also names the trusted root keys it was folded under: with other roots, other
 /// events count, so a snapshot made before `trust.json` changed is never resumed.
 enum ProjectionCache {
-    static let format = "koers-projection-7"
+    static let format = "koers-projection-8"
     static let checkpointInterval = 100_000
     /// A resumed fold writes a new head snapshot once it has folded this many events: folding them
     /// again costs every later command about 20 µs each, writing the snapshot a few ms once.
@@ -40,13 +40,60 @@ enum ProjectionCache {
         var last: Event?
         var vector = VersionVector()
         var offsets: [String: Line] = [:]
+        /// The dates of the events folded, per stretch between checkpoints: the closed stretches in order, then
+        /// the one since the last checkpoint (nil right after one).
+        var spans: [Span] = []
+        var openSpan: Span?
 
         mutating func advance(past located: LogMerger.Located) {
+            let event = located.event
             folded += 1
-            last = located.event
-            vector[located.event.origin] = located.event.seq
-            offsets[located.event.origin] = Line(start: located.lineStart, after: located.offsetAfter, hash: located.event.hash)
+            last = event
+            vector[event.origin] = event.seq
+            offsets[event.origin] = Line(start: located.lineStart, after: located.offsetAfter, hash: event.hash)
+            if openSpan == nil {
+                openSpan = Span(end: folded, lastHash: event.hash, earliest: Span.countsFrom(event), latest: nil)
+            }
+            openSpan!.take(event, endingAt: folded)
         }
+
+        /// Ends the open stretch at a checkpoint's place (every `interval` events folded, saved or not).
+        mutating func closeSpan() {
+            if let span = openSpan { spans.append(span) }
+            openSpan = nil
+        }
+
+        /// The closed stretches, then the open one.
+        var allSpans: [Span] { spans + (openSpan.map { [$0] } ?? []) }
+    }
+
+    /// A stretch of the fold between two checkpoints, by the dates of its events: a fold `--at` a date
+    /// starts from a checkpoint only when no event before it is dated later (its state then holds exactly
+    /// the facts in effect), and steps over a stretch none of whose events counts on that date.
+    struct Span: Equatable {
+        /// The number of events folded at its end, and the hash of the last of them.
+        var end: Int
+        var lastHash: String
+        /// The earliest date on which one of its events counts: a key fact counts on every date.
+        var earliest: LocalDate
+        /// The latest effective date of its events that a date can leave out; nil if all are key facts.
+        var latest: LocalDate?
+
+        static let everyDate = LocalDate(year: 1, month: 1, day: 1)!
+
+        static func countsFrom(_ event: Event) -> LocalDate {
+            Cut.keyFacts.contains(event.type) ? everyDate : event.effective
+        }
+
+        mutating func take(_ event: Event, endingAt folded: Int) {
+            end = folded
+            lastHash = event.hash
+            earliest = min(earliest, Self.countsFrom(event))
+            if !Cut.keyFacts.contains(event.type) { latest = max(latest ?? event.effective, event.effective) }
+        }
+
+        /// Whether a view at the date leaves out every event of the stretch.
+        func isLeftOut(at date: LocalDate) -> Bool { earliest > date }
     }
 
     struct Snapshot {
@@ -76,23 +123,66 @@ enum ProjectionCache {
             let middle = name.dropFirst(filePrefix.count).dropLast(fileSuffix.count)
             if middle == "head" { candidates.append((Int.max, name)) } else if let n = Int(middle) { candidates.append((n, name)) }
         }
-        let trust = trustDigest(trustedKeys)
         for candidate in candidates.sorted(by: { $0.folded > $1.folded }) {
-            guard let bytes = read(directory(replica) + "/" + candidate.path) else { continue }
-            // The state is decoded only once the position is known to fit: most of the time goes there.
-            let snapshot: Snapshot? = bytes.withUnsafeBytes { raw in
-                guard var reader = checkedReader(raw), let position = try? readPosition(&reader, trust: trust),
-                    fits(position, cut), late.map({ Event.precedesInLogOrder(position.last!, $0) }) ?? true,
-                    stillHolds(position, replica),
-                    let state = try? ProgrammeState(
-                        reading: &reader, trustedKeys: trustedKeys,
-                        scope: current.map { eventsBehind(position, $0) >= resaveAfter } == true ? .whole : scope)
-                else { return nil }
-                return Snapshot(position: position, state: state)
+            let loaded = load(candidate.path, in: replica, trustedKeys: trustedKeys) { position in
+                guard fits(position, cut), late.map({ Event.precedesInLogOrder(position.last!, $0) }) ?? true else { return .refuse }
+                return .state(current.map { eventsBehind(position, $0) >= resaveAfter } == true ? .whole : scope)
             }
-            if let snapshot { return snapshot }
+            if let loaded, let state = loaded.state { return Snapshot(position: loaded.position, state: state) }
         }
         return nil
+    }
+
+    /// The position of the newest snapshot, head or checkpoint, valid under these root keys; its state is not read.
+    static func newestPosition(in replica: Replica, trustedKeys: [TrustedKey]) -> Position? {
+        guard let names = try? FileIO.listDirectory(directory(replica)) else { return nil }
+        let checkpoints = names.compactMap { name -> Int? in
+            guard name.hasPrefix(filePrefix), name.hasSuffix(fileSuffix) else { return nil }
+            return Int(name.dropFirst(filePrefix.count).dropLast(fileSuffix.count))
+        }
+        for middle in ["head"] + checkpoints.sorted(by: >).map(String.init) {
+            if let loaded = load(filePrefix + middle + fileSuffix, in: replica, trustedKeys: trustedKeys, decoding: { _ in .position }) {
+                return loaded.position
+            }
+        }
+        return nil
+    }
+
+    /// The snapshot at the end of a span, checkpoint or head, if one is saved there from the same fold: the same
+    /// number of events folded, ending with the same event. With `scope` nil only its position is read.
+    static func snapshot(
+        endingWith span: Span, in replica: Replica, trustedKeys: [TrustedKey], scope: ProgrammeState.Scope?
+    ) -> (position: Position, state: ProgrammeState?)? {
+        for middle in ["\(span.end)", "head"] {
+            let loaded = load(filePrefix + middle + fileSuffix, in: replica, trustedKeys: trustedKeys) { position in
+                guard position.folded == span.end && position.last?.hash == span.lastHash else { return .refuse }
+                return scope.map { .state($0) } ?? .position
+            }
+            if let loaded { return loaded }
+        }
+        return nil
+    }
+
+    /// What to read of a snapshot file, decided from its position.
+    private enum Reading { case refuse, position, state(ProgrammeState.Scope) }
+
+    /// Reads a snapshot file that holds under these root keys and whose lines the logs still hold, as far as
+    /// `decoding` says once it has seen the position: the state is decoded only if the position fits, since
+    /// most of the time goes there.
+    private static func load(
+        _ name: String, in replica: Replica, trustedKeys: [TrustedKey], decoding: (Position) -> Reading
+    ) -> (position: Position, state: ProgrammeState?)? {
+        guard let bytes = read(directory(replica) + "/" + name) else { return nil }
+        return bytes.withUnsafeBytes { raw in
+            guard var reader = checkedReader(raw), let position = try? readPosition(&reader, trust: trustDigest(trustedKeys))
+            else { return nil }
+            let wanted = decoding(position)
+            if case .refuse = wanted { return nil }
+            guard stillHolds(position, replica) else { return nil }
+            guard case .state(let scope) = wanted else { return (position, nil) }
+            guard let state = try? ProgrammeState(reading: &reader, trustedKeys: trustedKeys, scope: scope) else { return nil }
+            return (position, state)
+        }
     }
 
     private static func fits(_ position: Position, _ cut: Cut) -> Bool {
@@ -159,6 +249,13 @@ enum ProjectionCache {
         for (origin, line) in position.offsets {
             header.write(inline: origin); header.write(line.start); header.write(line.after); header.write(inline: line.hash)
         }
+        let spans = position.allSpans
+        header.write(spans.count)
+        for span in spans {
+            header.write(span.end); header.write(inline: span.lastHash); header.write(inline: span.earliest.description)
+            header.write(inline: span.latest?.description ?? "")
+        }
+        header.write(position.openSpan != nil)
         let rest = header.bytes + state.snapshot
         var checksum = rest.withUnsafeBytes { SnapshotChecksum.of($0) }.littleEndian
         return magic + withUnsafeBytes(of: &checksum) { Array($0) } + rest
@@ -221,6 +318,20 @@ enum ProjectionCache {
             guard line.start >= 0, line.after > line.start else { throw Stale() }
             position.offsets[origin] = line
         }
+        var spans: [Span] = []
+        for _ in 0..<(try reader.readCount()) {
+            let end = try reader.readInt(), lastHash = try reader.readInline()
+            guard let earliest = LocalDate(parsing: try reader.readInline()) else { throw Stale() }
+            let latest = try reader.readInline()
+            guard end > (spans.last?.end ?? 0), end <= folded, latest.isEmpty || LocalDate(parsing: latest) != nil else { throw Stale() }
+            spans.append(Span(end: end, lastHash: lastHash, earliest: earliest, latest: LocalDate(parsing: latest)))
+        }
+        if try reader.readBool() {
+            guard let open = spans.popLast(), open.end == folded else { throw Stale() }
+            position.openSpan = open
+        }
+        guard (position.openSpan ?? spans.last)?.end ?? 0 == folded else { throw Stale() }
+        position.spans = spans
         return position
     }
 }
