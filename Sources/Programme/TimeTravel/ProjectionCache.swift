@@ -16,7 +16,7 @@ import EventLog
 /// events count, so a snapshot made before `trust.json` changed is never resumed.
 enum ProjectionCache {
     static let format = "koers-projection-8"
-    static let checkpointInterval = 100_000
+    static let checkpointInterval = 25_000
     /// A resumed fold writes a new head snapshot once it has folded this many events: folding them
     /// again costs every later command about 20 µs each, writing the snapshot a few ms once.
     static let resaveAfter = 100
