@@ -284,7 +284,9 @@ import TestSupport
         }
         let kept = tmp.at("cache-kept")
         try FileManager.default.copyItem(atPath: cache, toPath: kept)
-        for view in Self.views.map(\.arguments) + [["replicas"], ["projects", "--all"]] {
+        // Views at dates before, inside and after the history's: a dated view starts from the head only after all of them.
+        let dated = ["2024-12-31", "2025-02-15", "2025-04-08", "2030-01-01"].flatMap { [["budget", "--at", $0], ["digest", "--at", $0]] }
+        for view in Self.views.map(\.arguments) + [["replicas"], ["projects", "--all"]] + dated {
             for format in [[], ["--json"]] {
                 let arguments = view + format + ["--store", store]
                 try? FileManager.default.removeItem(atPath: cache)
