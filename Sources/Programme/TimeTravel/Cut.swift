@@ -31,15 +31,16 @@ public struct Cut: Sendable, Equatable {
     /// they count from the moment they are among the events folded. Filtered by date, a back-dated
     /// municipality event would lose the enrolment that vouches for it, and a revoked key would count again.
     public func inEffect(_ event: Event) -> Bool {
-        guard let at, !Self.keyFacts.contains(event.type) else { return true }
+        guard let at, !Self.isKeyFact(event.type) else { return true }
         return event.effective <= at
     }
 
     /// Whether the cut's set is every event held (no instant, no frontier): only a fold of such a cut is saved as the head.
     var endsAtTheHead: Bool { knownAtMillis == nil && upto == nil }
 
-    /// The event types about keys rather than the world.
-    static let keyFacts: Set<String> = ["replica-enrolled", "replica-revoked"]
+    /// Whether events of this type are about keys rather than the world (asked of every event folded: two
+    /// comparisons cost less than hashing the type for a set).
+    static func isKeyFact(_ type: String) -> Bool { type == "replica-enrolled" || type == "replica-revoked" }
 
     /// Parses a `--known-at` value: an instant `2025-04-20T10:00:00Z` (or with milliseconds), or a date meaning the end of that day (UTC).
     public static func parseInstant(_ text: String) -> Int64? {

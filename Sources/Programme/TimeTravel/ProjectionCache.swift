@@ -36,10 +36,35 @@ enum ProjectionCache {
             var hash: String
         }
 
+        /// Per origin, its last line folded. A fold sets it for every event and a log has few origins, so a list
+        /// searched from the origin set last costs less than hashing the origin for a dictionary.
+        struct LastLines: Sequence {
+            private var entries: [(origin: String, line: Line)] = []
+            private var recent = 0
+
+            var count: Int { entries.count }
+
+            subscript(origin: String) -> Line? { entries.first { $0.origin == origin }?.line }
+
+            mutating func set(_ line: Line, for origin: String) {
+                if recent < entries.count && entries[recent].origin == origin {
+                    entries[recent].line = line
+                } else if let index = entries.firstIndex(where: { $0.origin == origin }) {
+                    recent = index
+                    entries[index].line = line
+                } else {
+                    recent = entries.count
+                    entries.append((origin, line))
+                }
+            }
+
+            func makeIterator() -> IndexingIterator<[(origin: String, line: Line)]> { entries.makeIterator() }
+        }
+
         var folded = 0
         var last: Event?
         var vector = VersionVector()
-        var offsets: [String: Line] = [:]
+        var offsets = LastLines()
         /// The dates of the events folded, per stretch between checkpoints: the closed stretches in order, then
         /// the one since the last checkpoint (nil right after one).
         var spans: [Span] = []
@@ -50,28 +75,37 @@ enum ProjectionCache {
             folded += 1
             last = event
             vector[event.origin] = event.seq
-            offsets[event.origin] = Line(start: located.lineStart, after: located.offsetAfter, hash: event.hash)
+            offsets.set(Line(start: located.lineStart, after: located.offsetAfter, hash: event.hash), for: event.origin)
+            let isKeyFact = Cut.isKeyFact(event.type)
             if openSpan == nil {
-                openSpan = Span(end: folded, lastHash: event.hash, earliest: Span.countsFrom(event), latest: nil)
+                openSpan = Span(end: folded, lastHash: "", earliest: isKeyFact ? Span.everyDate : event.effective, latest: nil)
             }
-            openSpan!.take(event, endingAt: folded)
+            openSpan!.take(event.effective, isKeyFact: isKeyFact, endingAt: folded)
         }
 
         /// Ends the open stretch at a checkpoint's place (every `interval` events folded, saved or not).
         mutating func closeSpan() {
-            if let span = openSpan { spans.append(span) }
+            spans += closedOpenSpan.map { [$0] } ?? []
             openSpan = nil
         }
 
         /// The closed stretches, then the open one.
-        var allSpans: [Span] { spans + (openSpan.map { [$0] } ?? []) }
+        var allSpans: [Span] { spans + (closedOpenSpan.map { [$0] } ?? []) }
+
+        /// The open stretch with the hash of its last event, which is noted only here rather than for every event.
+        private var closedOpenSpan: Span? {
+            guard var span = openSpan, let last else { return nil }
+            span.lastHash = last.hash
+            return span
+        }
     }
 
     /// A stretch of the fold between two checkpoints, by the dates of its events: a fold `--at` a date
     /// starts from a checkpoint only when no event before it is dated later (its state then holds exactly
     /// the facts in effect), and steps over a stretch none of whose events counts on that date.
     struct Span: Equatable {
-        /// The number of events folded at its end, and the hash of the last of them.
+        /// The number of events folded at its end, and the hash of the last of them (the open stretch's is set
+        /// when it is closed or saved).
         var end: Int
         var lastHash: String
         /// The earliest date on which one of its events counts: a key fact counts on every date.
@@ -81,15 +115,14 @@ enum ProjectionCache {
 
         static let everyDate = LocalDate(year: 1, month: 1, day: 1)!
 
-        static func countsFrom(_ event: Event) -> LocalDate {
-            Cut.keyFacts.contains(event.type) ? everyDate : event.effective
-        }
-
-        mutating func take(_ event: Event, endingAt folded: Int) {
+        mutating func take(_ effective: LocalDate, isKeyFact: Bool, endingAt folded: Int) {
             end = folded
-            lastHash = event.hash
-            earliest = min(earliest, Self.countsFrom(event))
-            if !Cut.keyFacts.contains(event.type) { latest = max(latest ?? event.effective, event.effective) }
+            if isKeyFact {
+                earliest = Self.everyDate
+            } else {
+                if effective < earliest { earliest = effective }
+                if latest.map({ effective > $0 }) ?? true { latest = effective }
+            }
         }
 
         /// Whether a view at the date leaves out every event of the stretch.
@@ -315,8 +348,8 @@ enum ProjectionCache {
         for _ in 0..<(try reader.readCount()) {
             let origin = try reader.readInline()
             let line = Position.Line(start: try reader.readInt(), after: try reader.readInt(), hash: try reader.readInline())
-            guard line.start >= 0, line.after > line.start else { throw Stale() }
-            position.offsets[origin] = line
+            guard line.start >= 0, line.after > line.start, position.offsets[origin] == nil else { throw Stale() }
+            position.offsets.set(line, for: origin)
         }
         var spans: [Span] = []
         for _ in 0..<(try reader.readCount()) {
