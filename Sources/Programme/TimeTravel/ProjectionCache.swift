@@ -13,7 +13,11 @@ import EventLog
 /// (the logs were not replaced), and every event read after it sorts after its place: a late
 /// arrival that sorts earlier makes it stale, and the state is replayed from the start.
 /// A snapshot also names the trusted root keys it was folded under: with other roots, other
-/// events count, so a snapshot made before `trust.json` changed is never resumed.
+/// events count, so a snapshot made before `trust.json` changed is never resumed. And it notes the
+/// dates of the events in each stretch between checkpoints, for views at a date (`DatedFold`).
+///
+/// A fold of the whole log saves a checkpoint every `checkpointInterval` events and the head at its
+/// end; a rewind starts from the checkpoint before its point.
 enum ProjectionCache {
     static let format = "koers-projection-8"
     static let checkpointInterval = 25_000
