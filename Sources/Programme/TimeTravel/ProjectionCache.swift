@@ -154,14 +154,8 @@ enum ProjectionCache {
         for cut: Cut, in replica: Replica, trustedKeys: [TrustedKey], scope: ProgrammeState.Scope = .whole,
         wholeIfBehind current: VersionVector? = nil, before late: Event? = nil
     ) -> Snapshot? {
-        guard let names = try? FileIO.listDirectory(directory(replica)) else { return nil }
-        var candidates: [(folded: Int, path: String)] = []
-        for name in names where name.hasPrefix(filePrefix) && name.hasSuffix(fileSuffix) {
-            let middle = name.dropFirst(filePrefix.count).dropLast(fileSuffix.count)
-            if middle == "head" { candidates.append((Int.max, name)) } else if let n = Int(middle) { candidates.append((n, name)) }
-        }
-        for candidate in candidates.sorted(by: { $0.folded > $1.folded }) {
-            let loaded = load(candidate.path, in: replica, trustedKeys: trustedKeys) { position in
+        for name in snapshotFiles(replica) {
+            let loaded = load(name, in: replica, trustedKeys: trustedKeys) { position in
                 guard fits(position, cut), late.map({ Event.precedesInLogOrder(position.last!, $0) }) ?? true else { return .refuse }
                 return .state(current.map { eventsBehind(position, $0) >= resaveAfter } == true ? .whole : scope)
             }
@@ -172,17 +166,21 @@ enum ProjectionCache {
 
     /// The position of the newest snapshot, head or checkpoint, valid under these root keys; its state is not read.
     static func newestPosition(in replica: Replica, trustedKeys: [TrustedKey]) -> Position? {
-        guard let names = try? FileIO.listDirectory(directory(replica)) else { return nil }
-        let checkpoints = names.compactMap { name -> Int? in
-            guard name.hasPrefix(filePrefix), name.hasSuffix(fileSuffix) else { return nil }
-            return Int(name.dropFirst(filePrefix.count).dropLast(fileSuffix.count))
-        }
-        for middle in ["head"] + checkpoints.sorted(by: >).map(String.init) {
-            if let loaded = load(filePrefix + middle + fileSuffix, in: replica, trustedKeys: trustedKeys, decoding: { _ in .position }) {
-                return loaded.position
-            }
+        for name in snapshotFiles(replica) {
+            if let loaded = load(name, in: replica, trustedKeys: trustedKeys, decoding: { _ in .position }) { return loaded.position }
         }
         return nil
+    }
+
+    /// The names of the snapshot files, newest first: the head, then the checkpoints from the furthest.
+    private static func snapshotFiles(_ replica: Replica) -> [String] {
+        guard let names = try? FileIO.listDirectory(directory(replica)) else { return [] }
+        var files: [(folded: Int, name: String)] = []
+        for name in names where name.hasPrefix(filePrefix) && name.hasSuffix(fileSuffix) {
+            let middle = name.dropFirst(filePrefix.count).dropLast(fileSuffix.count)
+            if middle == "head" { files.append((Int.max, name)) } else if let n = Int(middle) { files.append((n, name)) }
+        }
+        return files.sorted { $0.folded > $1.folded }.map(\.name)
     }
 
     /// The snapshot at the end of a span, checkpoint or head, if one is saved there from the same fold: the same
