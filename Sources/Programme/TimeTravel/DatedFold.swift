@@ -41,9 +41,7 @@ enum DatedFold {
             do {
                 try ProgrammeHistory.forEachEvent(of: replica, cut: Cut(), from: position) { located in
                     eventsRead += 1
-                    if let last = position.last, !Event.precedesInLogOrder(last, located.event) {
-                        throw ProjectionCache.LateArrival(event: located.event)
-                    }
+                    try position.checkFollowed(by: located.event)
                     if cut.inEffect(located.event) { state.apply(located.event) }
                     position.advance(past: located)
                     if position.folded == end { throw ReachedEnd() }

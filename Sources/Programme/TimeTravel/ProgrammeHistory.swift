@@ -131,9 +131,7 @@ public enum ProgrammeHistory {
 
         /// Folds the next event; throws `LateArrival` if it sorts before the last one folded.
         mutating func fold(_ located: LogMerger.Located) throws {
-            if let last = position.last, !Event.precedesInLogOrder(last, located.event) {
-                throw ProjectionCache.LateArrival(event: located.event)
-            }
+            try position.checkFollowed(by: located.event)
             state.apply(located.event)
             position.advance(past: located)
             folded += 1

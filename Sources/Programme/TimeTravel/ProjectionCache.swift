@@ -74,6 +74,12 @@ enum ProjectionCache {
         var spans: [Span] = []
         var openSpan: Span?
 
+        /// Throws `LateArrival` if the event sorts before the last one folded: it arrived after this position was
+        /// reached, so a fold that goes on from here would fold it out of order.
+        func checkFollowed(by event: Event) throws(LateArrival) {
+            if let last, !Event.precedesInLogOrder(last, event) { throw LateArrival(event: event) }
+        }
+
         mutating func advance(past located: LogMerger.Located) {
             let event = located.event
             folded += 1
