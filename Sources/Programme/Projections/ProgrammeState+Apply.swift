@@ -194,7 +194,7 @@ extension ProgrammeState {
             }
         }
         func decision(_ name: String = "decision") throws(RuleViolation) {
-            if let value = id(name), decisions[value] == nil {
+            if let value = id(name), self.decision(value) == nil {
                 throw RuleViolation("unknown-reference", "data.\(name): decision '\(value)' does not exist")
             }
         }
@@ -251,7 +251,7 @@ extension ProgrammeState {
         case .partnerLinked, .partnerUnlinked:
             try linkTarget()
         case .decisionRecorded:
-            try mustBeNew("decision", id("decision"), in: decisions[id("decision")!] != nil)
+            try mustBeNew("decision", id("decision"), in: self.decision(id("decision")!) != nil)
             let body = id("body")!
             if !EventCatalogue.programmeBodies.contains(body) && owners[body] == nil {
                 throw RuleViolation("unknown-reference", "data.body: '\(body)' is neither bo, ao, programmateam nor an owner")
@@ -284,7 +284,7 @@ extension ProgrammeState {
             let amount = data["amountCents"]!.integerValue!
             if amount > EventCatalogue.subsidyDecisionThresholdCents {
                 let subsidy = id("subsidy")!
-                guard let decisionID = id("decision"), let found = decisions[decisionID], found.body == "bo",
+                guard let decisionID = id("decision"), let found = self.decision(decisionID), found.body == "bo",
                     found.outcome == "adopted", found.subsidies.contains(subsidy)
                 else {
                     throw RuleViolation("subsidy-decision", "an application above EUR 150,000 (this one: \(amount) cents) needs data.decision: an adopted bo decision whose subsidies name '\(subsidy)'")

@@ -154,29 +154,31 @@ extension ProgrammeState {
             }
             partners[id] = Partner(id: id, name: name, kind: kind, ref: ref, links: links)
         }
-        // The core of every decision, then the block of their details in the same order.
+        // The core of every decision, then the block of their details in the same order. A core state keeps
+        // the decisions in a `DecisionTable`, a whole one in the dictionary.
         let decisionCount = try input.readCount()
-        var decisionFacts: [(id: String, body: String, outcome: String, subsidies: [String])] = []
-        decisionFacts.reserveCapacity(decisionCount)
+        var decisionsRead: [Decision] = []
+        decisionsRead.reserveCapacity(decisionCount)
         for _ in 0..<decisionCount {
-            decisionFacts.append((try input.readString(), try input.readString(), try input.readString(), try input.readStrings()))
+            decisionsRead.append(Decision(
+                id: try input.readString(), body: try input.readString(), outcome: try input.readString(),
+                subsidies: try input.readStrings(), details: Self.unreadDecisionDetails))
         }
         let decisionDetails = try input.readBlock()
-        decisions.reserveCapacity(decisionCount)
-        for facts in decisionFacts {
-            var details = Self.unreadDecisionDetails
-            if scope == .whole {
-                details = Decision.Details(
+        if scope == .whole {
+            decisions.reserveCapacity(decisionCount)
+            for read in decisionsRead {
+                let details = Decision.Details(
                     date: try input.readString(), title: try input.readString(), projects: try input.readStrings(),
                     amountCents: try input.readBool() ? try input.readSigned() : nil, source: try input.readOptionalJSON(),
                     ref: try Self.decodeRef(&input))
+                let decision = Decision(id: read.id, body: read.body, outcome: read.outcome, subsidies: read.subsidies, details: details)
+                guard decisions.updateValue(decision, forKey: read.id) == nil else { throw SnapshotReader.Malformed() }
             }
-            let decision = Decision(id: facts.id, body: facts.body, outcome: facts.outcome, subsidies: facts.subsidies, details: details)
-            guard decisions.updateValue(decision, forKey: facts.id) == nil else { throw SnapshotReader.Malformed() }
-        }
-        if scope == .whole {
             try input.expectEnd(of: decisionDetails)
         } else {
+            guard let table = DecisionTable(decisionsRead) else { throw SnapshotReader.Malformed() }
+            decisionsFromSnapshot = table
             input.skip(to: decisionDetails)
         }
         for _ in 0..<(try input.readCount()) {

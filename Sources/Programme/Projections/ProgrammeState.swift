@@ -213,7 +213,10 @@ public struct ProgrammeState: Sendable {
     public internal(set) var themes: [String: Theme] = [:]
     public internal(set) var projects: [String: Project] = [:]
     public internal(set) var partners: [String: Partner] = [:]
+    /// Every decision; in a core state only those folded after its snapshot (`decision(_:)` finds them all).
     public internal(set) var decisions: [String: Decision] = [:]
+    /// The decisions a core state read from its snapshot.
+    var decisionsFromSnapshot = DecisionTable()
     public internal(set) var budgetLines: [String: BudgetLine] = [:]
     public internal(set) var subsidies: [String: Subsidy] = [:]
     /// Indicator values; the register holds `{"value": n, "unit": …}`.
@@ -234,7 +237,7 @@ public struct ProgrammeState: Sendable {
     /// The core is which things exist and their own facts, without the long lists of what happened to
     /// them: budget amendments, indicators, participation, problems, and a decision's date, title,
     /// projects, amount, source and ref. Those are left empty, which makes a large snapshot several
-    /// times faster to read. The rules read no more than the core, nor do the views of owners, themes,
+    /// times faster to read; the decisions are kept apart (`decision(_:)` finds them). The rules read no more than the core, nor do the views of owners, themes,
     /// projects, partners, subsidies and replicas. A core state is never saved, and never shown beyond it.
     public enum Scope: Sendable { case whole, core }
 
@@ -254,6 +257,12 @@ public struct ProgrammeState: Sendable {
         // A key listed under two names acts once; either name identifies it.
         rootNames = Dictionary(trustedKeys.map { ($0.publicKey, $0.name) }, uniquingKeysWith: { first, _ in first })
         trackedHistories = projects
+    }
+
+    /// A decision by id. In a core state, one folded after the snapshot comes first: a decision recorded
+    /// again replaces the earlier one, as in the fold.
+    func decision(_ id: String) -> Decision? {
+        decisions[id] ?? decisionsFromSnapshot[id]
     }
 
     /// The owner id of the programme office, which records programme-level facts.

@@ -112,6 +112,13 @@ struct SnapshotWriter {
         }
     }
 
+    /// The hash of a string's UTF-8 bytes, as the string table's slots use it.
+    static func hash(_ text: String) -> Int {
+        if let hash = text.utf8.withContiguousStorageIfAvailable({ hash($0) }) { return hash }
+        var text = text
+        return text.withUTF8 { hash($0) }
+    }
+
     /// A hash of the bytes, eight at a time; not keyed, which is fine for a table whose contents we wrote.
     private static func hash(_ utf8: UnsafeBufferPointer<UInt8>) -> Int {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(utf8.count)
