@@ -191,13 +191,25 @@ struct SnapshotReader: ~Copyable {
     private var stringEnds = 0
     private var stringBytes = 0
     private var stringBytesCount = 0
-    /// Each string once it has been read. A string is made only when something names it, so the parts of a
-    /// snapshot skipped cost nothing.
-    private var strings: [String?] = []
+    /// Each string once it has been read, in a slot per string of the table; `stringsMade` has a bit set
+    /// for each slot that holds one. A string is made only when something names it, and the memory of the
+    /// slots never written is never touched, so the parts of a snapshot skipped cost nothing: a core
+    /// state reads few of a long history's hundreds of thousands of strings.
+    private var strings: UnsafeMutablePointer<String>?
+    private var stringsMade: [UInt64] = []
+    private var stringCount = 0
 
     init(_ bytes: UnsafeRawBufferPointer, from offset: Int = 0) {
         self.bytes = bytes
         self.offset = offset
+    }
+
+    deinit {
+        guard let strings else { return }
+        for (word, bits) in stringsMade.enumerated() where bits != 0 {
+            for bit in 0..<64 where bits & (1 << bit) != 0 { (strings + word * 64 + bit).deinitialize(count: 1) }
+        }
+        strings.deallocate()
     }
 
     var isAtEnd: Bool { offset == bytes.count }
@@ -273,7 +285,10 @@ struct SnapshotReader: ~Copyable {
         stringBytesCount = count == 0 ? 0 : end(ofString: count - 1)
         guard stringBytesCount <= bytes.count - offset else { throw Malformed() }
         offset += stringBytesCount
-        strings = Array(repeating: nil, count: count)
+        guard strings == nil else { throw Malformed() }
+        strings = .allocate(capacity: count)
+        stringsMade = Array(repeating: 0, count: (count + 63) / 64)
+        stringCount = count
     }
 
     /// Where string `index` ends, from the start of the strings' bytes.
@@ -284,8 +299,9 @@ struct SnapshotReader: ~Copyable {
     @inline(__always)
     mutating func readString() throws(Malformed) -> String {
         let index = try readCount()
-        guard index < strings.count else { throw Malformed() }
-        if let text = strings[index] { return text }
+        guard index < stringCount, let strings else { throw Malformed() }
+        let made: UInt64 = 1 << (index & 63)
+        if stringsMade[index >> 6] & made != 0 { return strings[index] }
         let start = index == 0 ? 0 : end(ofString: index - 1)
         let stop = end(ofString: index)
         guard start <= stop, stop <= stringBytesCount else { throw Malformed() }
@@ -293,7 +309,8 @@ struct SnapshotReader: ~Copyable {
         let text = String(
             decoding: UnsafeRawBufferPointer(rebasing: bytes[stringBytes + start..<stringBytes + stop]).assumingMemoryBound(to: UInt8.self),
             as: UTF8.self)
-        strings[index] = text
+        (strings + index).initialize(to: text)
+        stringsMade[index >> 6] |= made
         return text
     }
 
