@@ -14,7 +14,10 @@ extension ProgrammeState {
     public mutating func apply(_ event: Event, signedBy key: String? = nil) -> RuleViolation? {
         eventCount += 1
         do {
-            let checked = try checkRules(event, signedBy: key ?? signerKeys.key(of: event, roots: rootNames))
+            // The key is read before the rules are called: read within their arguments, it made the call copy
+            // the whole state for every event.
+            let signer = key ?? signerKeys.key(of: event, roots: rootNames)
+            let checked = try checkRules(event, signedBy: signer)
             fold(event, checked.form.tag, EventRef(event, recordedBy: checked.author))
             return nil
         } catch {
