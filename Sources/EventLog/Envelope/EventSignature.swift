@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The `sig` member of an event: who signed it and the signature, as `ed25519:<public key>:<signature>` in lowercase hex.
 ///
 /// The signed message pins the event's origin, seq and hash (and with the hash everything but `sig`):
@@ -30,6 +36,24 @@ public struct EventSignature: Sendable, Equatable {
 
     /// Whether `text` has exactly the form `ed25519:<64 hex>:<128 hex>`: every replay asks it of every
     /// event, so it makes no substrings.
+    /// What is wrong if an event of `origin` with this `sig` follows events signed by `earlierKey` (see `Event.keyProblem(after:)`).
+    static func keyProblem(origin: String, sig: String?, after earlierKey: String?) -> String? {
+        guard let earlierKey, !names(earlierKey, in: sig) else { return nil }
+        return key(named: sig).map { "is signed by key \($0), but the earlier events of \(origin) by key \(earlierKey)" }
+            ?? "is not signed, but the earlier events of \(origin) are"
+    }
+
+    /// Whether a `sig` member's text names this key (compared in place: asked of every event a verification reads).
+    static func names(_ key: String, in sig: String?) -> Bool {
+        guard var sig else { return false }
+        var key = key
+        return sig.withUTF8 { bytes in
+            key.withUTF8 { key in
+                key.count == 64 && isWellFormed(bytes) && memcmp(bytes.baseAddress! + 8, key.baseAddress!, 64) == 0
+            }
+        }
+    }
+
     /// The public key a `sig` member's text names (not verified); nil if there is none or it is not well formed.
     static func key(named sig: String?) -> String? {
         guard let sig, isWellFormed(sig) else { return nil }
@@ -121,20 +145,10 @@ extension Event {
     /// The public key the event says signed it (not verified).
     public var signerKey: String? { EventSignature.key(named: sig) }
 
-    /// Whether `sig` names this key (compared in place: asked of every event a verification reads).
-    func isSigned(by key: String) -> Bool {
-        guard var sig, key.utf8.count == 64 else { return false }
-        return sig.withUTF8 { bytes in
-            EventSignature.isWellFormed(bytes) && UnsafeBufferPointer(rebasing: bytes[8..<72]).elementsEqual(key.utf8)
-        }
-    }
-
     /// What is wrong if the event follows events of its origin signed by `earlierKey` (nil: unsigned ones):
     /// all of an origin's events are signed by one key, after any unsigned ones from before signing.
     public func keyProblem(after earlierKey: String?) -> String? {
-        guard let earlierKey, !isSigned(by: earlierKey) else { return nil }
-        return signerKey.map { "is signed by key \($0), but the earlier events of \(origin) by key \(earlierKey)" }
-            ?? "is not signed, but the earlier events of \(origin) are"
+        EventSignature.keyProblem(origin: origin, sig: sig, after: earlierKey)
     }
 
     /// Whether the event carries a valid signature under the key it names.
