@@ -201,6 +201,27 @@ struct VerifierFixture {
         #expect(try LogVerifier.verify(Replica.open(at: fixture.base.directory), maxProblems: 1).problems.count == 1)
     }
 
+    /// The office's events signed with key A, then B, then none: each change is reported once, at the event that makes it.
+    @Test func anOriginThatChangesItsSigningKeyIsReported() throws {
+        let a = Ed25519.SigningKey(seed: [UInt8](repeating: 1, count: 32))
+        let b = Ed25519.SigningKey(seed: [UInt8](repeating: 2, count: 32))
+        func signed(_ event: Event, _ key: Ed25519.SigningKey?) -> Event {
+            var event = event
+            event.sig = key?.eventSignature(origin: event.origin, seq: event.seq, hash: event.hash)
+            return event
+        }
+        let changed = try VerifierFixture(own: [signed(F.p1, a).line, signed(F.p2, b).line, signed(F.p3, b).line])
+        expectOneProblem(
+            try changed.verify(), file: changed.ownLog, line: 2, event: "programmabureau:2",
+            message: "is signed by key \(b.publicKeyHex), but the earlier events of programmabureau by key \(a.publicKeyHex)")
+        let unsigned = try VerifierFixture(own: [signed(F.p1, a).line, signed(F.p2, a).line, F.p3.line])
+        expectOneProblem(
+            try unsigned.verify(), file: unsigned.ownLog, line: 3, event: "programmabureau:3",
+            message: "is not signed, but the earlier events of programmabureau are")
+        let same = try VerifierFixture(own: [F.p1.line, signed(F.p2, a).line, signed(F.p3, a).line])
+        #expect(try same.verify().isValid, "unsigned events from before signing, then one key")
+    }
+
     @Test func aTornTailIsAPartialTailNotAProblem() throws {
         let fixture = try VerifierFixture()
         try appendToFile(fixture.ownLog, Array(F.p3.line.prefix(20)))
