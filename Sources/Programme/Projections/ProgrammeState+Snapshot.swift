@@ -7,11 +7,19 @@ import EventLog
 extension ProgrammeState {
     /// The state as its string table followed by the body that names those strings.
     public var snapshot: [UInt8] {
+        var bytes: [UInt8] = []
+        appendSnapshot(to: &bytes)
+        return bytes
+    }
+
+    /// Appends `snapshot` to `bytes`: a file of several MB is then put together with one copy, not three.
+    func appendSnapshot(to bytes: inout [UInt8]) {
         // About one distinct string per ten events in a long history (decision titles, amendment reasons):
         // reserving the table once saves growing it, which hashes every string again each time.
         var body = SnapshotWriter(reservingCapacity: 64 * eventCount + 4096, strings: eventCount / 8 + 64)
         encode(into: &body)
-        return body.table + body.bytes
+        body.appendTable(to: &bytes, reservingFor: body.bytes.count)
+        bytes.append(contentsOf: body.bytes)
     }
 
     public init(snapshot bytes: [UInt8], trustedKeys: [TrustedKey], scope: Scope = .whole) throws {

@@ -296,9 +296,13 @@ enum ProjectionCache {
             header.write(inline: span.latest?.description ?? "")
         }
         header.write(position.openSpan != nil)
-        let rest = header.bytes + state.snapshot
-        var checksum = rest.withUnsafeBytes { SnapshotChecksum.of($0) }.littleEndian
-        return magic + withUnsafeBytes(of: &checksum) { Array($0) } + rest
+        var file = magic + [UInt8](repeating: 0, count: checksumSize) + header.bytes
+        state.appendSnapshot(to: &file)
+        file.withUnsafeMutableBytes { raw in
+            let checksum = SnapshotChecksum.of(UnsafeRawBufferPointer(rebasing: raw[(magic.count + checksumSize)...]))
+            raw.storeBytes(of: checksum.littleEndian, toByteOffset: magic.count, as: UInt64.self)
+        }
+        return file
     }
 
     /// Writes `projection-NAME.snapshot` whole or not at all (a temporary file renamed over it).

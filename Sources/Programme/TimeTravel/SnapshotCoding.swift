@@ -167,17 +167,17 @@ struct SnapshotWriter {
         withUnsafeBytes(of: &length) { bytes.replaceSubrange(start - 8..<start, with: $0) }
     }
 
-    /// The string table, to be read before the bytes written with it: the number of strings, where each
-    /// one ends (four bytes, little-endian, from the start of the strings' bytes), then those bytes. A reader
-    /// finds any string at once, without walking the table first.
-    var table: [UInt8] {
-        var table = SnapshotWriter(reservingCapacity: 16 + 4 * stringRanges.count + tableBytes.count)
-        table.write(stringRanges.count)
+    /// Appends the string table, to be read before the bytes written with it, to `out`, with room for `more`
+    /// bytes after it. The table is the number of strings, where each one ends (four bytes, little-endian,
+    /// from the start of the strings' bytes), then those bytes: a reader finds any string at once, without
+    /// walking the table first.
+    func appendTable(to out: inout [UInt8], reservingFor more: Int = 0) {
+        out.reserveCapacity(out.count + 16 + 4 * stringRanges.count + tableBytes.count + more)
+        Self.append(UInt64(stringRanges.count), to: &out)
         for range in stringRanges {
-            withUnsafeBytes(of: UInt32(range.upperBound).littleEndian) { table.bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: UInt32(range.upperBound).littleEndian) { out.append(contentsOf: $0) }
         }
-        table.bytes.append(contentsOf: tableBytes)
-        return table.bytes
+        out.append(contentsOf: tableBytes)
     }
 }
 
@@ -275,7 +275,7 @@ struct SnapshotReader: ~Copyable {
         String(decoding: try readRaw().assumingMemoryBound(to: UInt8.self), as: UTF8.self)
     }
 
-    /// Reads the string table written by `SnapshotWriter.table`.
+    /// Reads the string table written by `SnapshotWriter.appendTable`.
     mutating func readTable() throws(Malformed) {
         let count = try readCount()
         guard count <= (bytes.count - offset) / 4 else { throw Malformed() }

@@ -23,7 +23,9 @@ import TestSupport
         }
         var writer = SnapshotWriter(reservingCapacity: 16, strings: 0)
         for text in written { writer.write(text) }
-        let bytes = writer.table + writer.bytes
+        var bytes: [UInt8] = []
+        writer.appendTable(to: &bytes)
+        bytes += writer.bytes
         let distinct = Set(written.map { Array($0.utf8) })
 
         try bytes.withUnsafeBytes { raw in
