@@ -196,10 +196,13 @@ final class Prefetch: Sendable {
                 while true {
                     room.wait()
                     if cancelled.load(ordering: .relaxed) { return }
-                    _ = queue.withLock { queue in
+                    let spent = queue.withLock { queue in
                         defer { queue.spent = [] }
                         return queue.spent
                     }
+                    // Freed here, after the lock: the optimizer may free an unused value early, and freeing
+                    // within the lock kept the reading thread waiting for it.
+                    withExtendedLifetime(spent) {}
                     var items: [LogMerger.Located] = []
                     items.reserveCapacity(Self.batchSize)
                     var end = false
