@@ -34,8 +34,6 @@ public struct EventSignature: Sendable, Equatable {
             signature: String(decoding: utf8.dropFirst(73), as: UTF8.self))
     }
 
-    /// Whether `text` has exactly the form `ed25519:<64 hex>:<128 hex>`: every replay asks it of every
-    /// event, so it makes no substrings.
     /// What is wrong if an event of `origin` with this `sig` follows events signed by `earlierKey` (see `Event.keyProblem(after:)`).
     static func keyProblem(origin: String, sig: String?, after earlierKey: String?) -> String? {
         guard let earlierKey, !names(earlierKey, in: sig) else { return nil }
@@ -60,6 +58,8 @@ public struct EventSignature: Sendable, Equatable {
         return String(decoding: sig.utf8.dropFirst(8).prefix(64), as: UTF8.self)
     }
 
+    /// Whether `text` has exactly the form `ed25519:<64 hex>:<128 hex>`: every replay asks it of every
+    /// event, so it makes no substrings.
     static func isWellFormed(_ text: String) -> Bool {
         var text = text
         return text.withUTF8(isWellFormed)

@@ -237,8 +237,9 @@ public struct ProgrammeState: Sendable {
     /// The core is which things exist and their own facts, without the long lists of what happened to
     /// them: budget amendments, indicators, participation, problems, and a decision's date, title,
     /// projects, amount, source and ref. Those are left empty, which makes a large snapshot several
-    /// times faster to read; the decisions are kept apart (`decision(_:)` finds them). The rules read no more than the core, nor do the views of owners, themes,
-    /// projects, partners, subsidies and replicas. A core state is never saved, and never shown beyond it.
+    /// times faster to read; the decisions are kept apart (`decision(_:)` finds them). The rules read no
+    /// more than the core, nor do the views of owners, themes, projects, partners, subsidies and
+    /// replicas. A core state is never saved, and never shown beyond it.
     public enum Scope: Sendable { case whole, core }
 
     /// Projects whose full history is kept (for `koers project ID`); the others keep only the chain.
