@@ -16,6 +16,9 @@ public final class FoldAlong: Sendable {
         var finished = false
         /// Set when the thread gave up: batches are then dropped rather than kept for nobody.
         var gaveUp = false
+        /// Batches folded, left for `add` to free: on the thread that receives, which made their events,
+        /// rather than on the folding thread, which a sync waits for.
+        var spent: [(events: [Event], lines: [[UInt8]])] = []
     }
 
     private let inbox = Mutex(Inbox())
@@ -44,12 +47,15 @@ public final class FoldAlong: Sendable {
 
     /// Events just appended, with their stored lines, in the order appended.
     public func add(_ events: [Event], lines: [[UInt8]]) {
-        let taken = inbox.withLock { inbox in
-            guard !inbox.gaveUp else { return false }
+        let (taken, spent) = inbox.withLock { inbox in
+            defer { inbox.spent = [] }
+            guard !inbox.gaveUp else { return (false, inbox.spent) }
             inbox.batches.append((events, lines))
-            return true
+            return (true, inbox.spent)
         }
         if taken { arrived.signal() }
+        // Freed here, after the lock (see `Inbox.spent`).
+        withExtendedLifetime(spent) {}
     }
 
     /// Waits for the fold of every event added: the state of the whole log, if the fold could follow them
@@ -93,6 +99,7 @@ public final class FoldAlong: Sendable {
                         event: batch.events[index], lineStart: lineStart, offsetAfter: lineStart + batch.lines[index].count + 1))
                 }
             }
+            inbox.withLock { $0.spent.append(contentsOf: batches) }
             if finished { break }
         }
         guard fold.position.vector == (try replica.versionVector()) else { return nil }
