@@ -90,10 +90,27 @@ public struct JSONObject: Sendable, Equatable {
     }
 
     /// RFC 8785 member order: by UTF-16 code units, which differs from scalar order above U+FFFF.
+    ///
+    /// Every member of every object read or built is ordered by it, so it looks at the bytes once: where
+    /// the first bytes that differ are both ASCII, each starts a character of its own and the two orders
+    /// agree; so do they where one name is the other's start. Only a difference at a byte above ASCII is
+    /// settled in UTF-16.
     public static func precedes(_ a: String, _ b: String) -> Bool {
-        // UTF-16 order differs from byte order only above U+FFFF, so ASCII names compare as bytes.
-        if a.utf8.allSatisfy({ $0 < 0x80 }) && b.utf8.allSatisfy({ $0 < 0x80 }) { return a.bytesPrecede(b) }
+        let byBytes = a.utf8.withContiguousStorageIfAvailable { a in
+            b.utf8.withContiguousStorageIfAvailable { b in byteOrder(a, b) }
+        }
+        // Nil at any level: a string not stored contiguously, or bytes that do not settle it.
+        if let byBytes, let contiguous = byBytes, let decided = contiguous { return decided }
         return a.utf16.lexicographicallyPrecedes(b.utf16)
+    }
+
+    /// Whether `a` precedes `b` as the bytes show it, or nil where the first difference is not ASCII.
+    private static func byteOrder(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        let common = min(a.count, b.count)
+        var index = 0
+        while index < common && a[index] == b[index] { index += 1 }
+        if index == common { return a.count < b.count }
+        return a[index] < 0x80 && b[index] < 0x80 ? a[index] < b[index] : nil
     }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {

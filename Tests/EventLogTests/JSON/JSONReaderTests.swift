@@ -244,6 +244,22 @@ private let backslash = UInt8(ascii: "\\")
         #expect(JSONValue.object(object).canonicalString == "{\"z\":4,\"é\":3,\"😂\":2,\"\u{FB33}\":1}")
     }
 
+    /// Member order by the bytes where they settle it equals UTF-16 order, on names that share long starts and
+    /// differ in ASCII, in two-byte, three-byte (U+E000 to U+FFFF among them) and four-byte characters.
+    @Test(arguments: seeds)
+    func memberOrderEqualsUTF16OrderOnAwkwardNames(seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        let pieces = ["a", "b", "z", "~", "\u{7F}", "\u{E9}", "\u{FF}", "\u{100}", "\u{7FF}", "\u{800}", "\u{D7FF}", "\u{E000}", "\u{FB33}", "\u{FFFD}", "\u{FFFF}", "\u{10000}", "\u{1F602}", "\u{10FFFF}"]
+        func name() -> String {
+            (0..<Int(random.next() % 4)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+        }
+        for _ in 0..<2_000 {
+            let start = name()
+            let (a, b) = (start + name(), start + name())
+            #expect(JSONObject.precedes(a, b) == a.utf16.lexicographicallyPrecedes(b.utf16), "\(a.debugDescription) \(b.debugDescription)")
+        }
+    }
+
     // MARK: Unicode normalisation
 
     static let precomposed = "\u{C5}"  // Å
