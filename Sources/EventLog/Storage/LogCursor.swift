@@ -171,8 +171,9 @@ final class Prefetch: Sendable {
     }
 
     static let batchSize = 2048
-    /// Batches parsed and not yet taken; batches spent, to be freed by the parsing thread.
-    private let queue = Mutex<(batches: [Batch], spent: [[LogMerger.Located]], started: Bool)>(([], [], false))
+    private let queue = Mutex<(batches: [Batch], started: Bool)>(([], false))
+    /// Batches handed out, freed by the parsing thread.
+    private let spent = SpentValues<[LogMerger.Located]>()
     private let ready = DispatchSemaphore(value: 0)
     /// Room for two batches. It starts at 0 and is given its two by signals: libdispatch traps when a semaphore
     /// is freed below the value it was made with, as this one is when a reader stops before the end.
@@ -196,13 +197,7 @@ final class Prefetch: Sendable {
                 while true {
                     room.wait()
                     if cancelled.load(ordering: .relaxed) { return }
-                    let spent = queue.withLock { queue in
-                        defer { queue.spent = [] }
-                        return queue.spent
-                    }
-                    // Freed here, after the lock: the optimizer may free an unused value early, and freeing
-                    // within the lock kept the reading thread waiting for it.
-                    withExtendedLifetime(spent) {}
+                    spent.free()
                     var items: [LogMerger.Located] = []
                     items.reserveCapacity(Self.batchSize)
                     var end = false
@@ -231,8 +226,7 @@ final class Prefetch: Sendable {
 
     /// Leaves a spent batch to the parsing thread to free (or to this one's end, once it has stopped).
     func free(_ items: [LogMerger.Located]) {
-        guard !items.isEmpty else { return }
-        queue.withLock { $0.spent.append(items) }
+        if !items.isEmpty { spent.leave(items) }
     }
 
     func take() -> Batch {

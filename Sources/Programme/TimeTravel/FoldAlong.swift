@@ -16,12 +16,11 @@ public final class FoldAlong: Sendable {
         var finished = false
         /// Set when the thread gave up: batches are then dropped rather than kept for nobody.
         var gaveUp = false
-        /// Batches folded, left for `add` to free: on the thread that receives, which made their events,
-        /// rather than on the folding thread, which a sync waits for.
-        var spent: [(events: [Event], lines: [[UInt8]])] = []
     }
 
     private let inbox = Mutex(Inbox())
+    /// Batches folded, freed by `add` on the thread that receives, which made their events.
+    private let spent = SpentValues<[(events: [Event], lines: [[UInt8]])]>()
     private let arrived = DispatchSemaphore(value: 0)
     private let outcome = Mutex<ProgrammeState?>(nil)
     private let done = DispatchSemaphore(value: 0)
@@ -47,15 +46,13 @@ public final class FoldAlong: Sendable {
 
     /// Events just appended, with their stored lines, in the order appended.
     public func add(_ events: [Event], lines: [[UInt8]]) {
-        let (taken, spent) = inbox.withLock { inbox in
-            defer { inbox.spent = [] }
-            guard !inbox.gaveUp else { return (false, inbox.spent) }
+        let taken = inbox.withLock { inbox in
+            guard !inbox.gaveUp else { return false }
             inbox.batches.append((events, lines))
-            return (true, inbox.spent)
+            return true
         }
         if taken { arrived.signal() }
-        // Freed here, after the lock (see `Inbox.spent`).
-        withExtendedLifetime(spent) {}
+        spent.free()
     }
 
     /// Waits for the fold of every event added: the state of the whole log, if the fold could follow them
@@ -99,7 +96,7 @@ public final class FoldAlong: Sendable {
                         event: batch.events[index], lineStart: lineStart, offsetAfter: lineStart + batch.lines[index].count + 1))
                 }
             }
-            inbox.withLock { $0.spent.append(contentsOf: batches) }
+            spent.leave(batches)
             if finished { break }
         }
         guard fold.position.vector == (try replica.versionVector()) else { return nil }
