@@ -115,7 +115,7 @@ public final class LogCursor {
                     throughLine: throughLine)
             }
             let next = prefetch.take()
-            prefetch.free(batch)
+            prefetch.leave(batch)
             if let error = next.error { throw error }
             batch = next.items
             batchIndex = 0
@@ -225,7 +225,7 @@ final class Prefetch: Sendable {
     }
 
     /// Leaves a spent batch to the parsing thread to free (or to this one's end, once it has stopped).
-    func free(_ items: [LogMerger.Located]) {
+    func leave(_ items: [LogMerger.Located]) {
         if !items.isEmpty { spent.leave(items) }
     }
 
