@@ -68,14 +68,16 @@ extension ProgrammeState {
             }
         }
         // Each decision's core facts, then in a block the rest of each, in the same order (an
-        // unchanged dictionary is iterated in the same order every time).
+        // unchanged dictionary is iterated in the same order every time). A decision's id and title, and an
+        // amendment's reason, are its own: written inline, they keep the string table to the strings that recur
+        // (origins, types, owners, projects), a few thousand that stay in the cache while they are interned.
         out.write(decisions.count)
         for d in decisions.values {
-            out.write(d.id); out.write(d.body); out.write(d.outcome); out.write(d.subsidies)
+            out.write(inline: d.id); out.write(d.body); out.write(d.outcome); out.write(d.subsidies)
         }
         let decisionDetails = out.beginBlock()
         for d in decisions.values {
-            out.write(d.date); out.write(d.title); out.write(d.projects)
+            out.write(d.date); out.write(inline: d.title); out.write(d.projects)
             out.write(d.amountCents != nil); if let amount = d.amountCents { out.write(signed: amount) }
             out.write(d.source); Self.encode(d.ref, &out)
         }
@@ -89,7 +91,7 @@ extension ProgrammeState {
             // Through the buffer: `for a in` copies each amendment, a retain and release per string in it.
             l.amendments.withUnsafeBufferPointer { list in
                 for i in list.indices {
-                    out.write(signed: list[i].deltaCents); out.write(list[i].reason); out.write(list[i].decision)
+                    out.write(signed: list[i].deltaCents); out.write(inline: list[i].reason); out.write(list[i].decision)
                     Self.encode(list[i].ref, &out)
                 }
             }
@@ -169,7 +171,7 @@ extension ProgrammeState {
         decisionsRead.reserveCapacity(decisionCount)
         for _ in 0..<decisionCount {
             decisionsRead.append(Decision(
-                id: try input.readString(), body: try input.readString(), outcome: try input.readString(),
+                id: try input.readInline(), body: try input.readString(), outcome: try input.readString(),
                 subsidies: try input.readStrings(), details: Self.unreadDecisionDetails))
         }
         let decisionDetails = try input.readBlock()
@@ -177,7 +179,7 @@ extension ProgrammeState {
             decisions.reserveCapacity(decisionCount)
             for read in decisionsRead {
                 let details = Decision.Details(
-                    date: try input.readString(), title: try input.readString(), projects: try input.readStrings(),
+                    date: try input.readString(), title: try input.readInline(), projects: try input.readStrings(),
                     amountCents: try input.readBool() ? try input.readSigned() : nil, source: try input.readOptionalJSON(),
                     ref: try Self.decodeRef(&input))
                 let decision = Decision(id: read.id, body: read.body, outcome: read.outcome, subsidies: read.subsidies, details: details)
@@ -201,7 +203,7 @@ extension ProgrammeState {
                 line.amendments.reserveCapacity(amendmentCount)
                 for _ in 0..<amendmentCount {
                     line.amendments.append(Amendment(
-                        deltaCents: try input.readSigned(), reason: try input.readString(), decision: try input.readOptionalString(),
+                        deltaCents: try input.readSigned(), reason: try input.readInline(), decision: try input.readOptionalString(),
                         ref: try Self.decodeRef(&input)))
                 }
                 try input.expectEnd(of: amendments)

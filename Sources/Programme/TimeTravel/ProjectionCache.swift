@@ -19,7 +19,7 @@ import EventLog
 /// A fold of the whole log saves a checkpoint every `checkpointInterval` events and the head at its
 /// end; a rewind starts from the checkpoint before its point.
 enum ProjectionCache {
-    static let format = "koers-projection-8"
+    static let format = "koers-projection-9"
     static let checkpointInterval = 25_000
     /// A resumed fold writes a new head snapshot once it has folded this many events: folding them
     /// again costs every later command about 20 µs each, writing the snapshot a few ms once.

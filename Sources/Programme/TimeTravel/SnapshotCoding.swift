@@ -51,13 +51,19 @@ struct SnapshotWriter {
 
     mutating func write(_ flag: Bool) { bytes.append(flag ? 1 : 0) }
 
-    /// A string inline: its length and bytes.
+    /// A string inline: its length and bytes. For a string that is one thing's own and seldom recurs (a
+    /// decision's title): interning it would only add it to the table, a probe that misses the cache when the
+    /// table holds a long history's strings.
     mutating func write(inline text: String) {
-        var text = text
-        text.withUTF8 { utf8 in
-            write(utf8.count)
-            bytes.append(contentsOf: utf8)
+        if text.utf8.withContiguousStorageIfAvailable({ appendInline($0) }) == nil {
+            var text = text
+            text.withUTF8 { appendInline($0) }
         }
+    }
+
+    private mutating func appendInline(_ utf8: UnsafeBufferPointer<UInt8>) {
+        write(utf8.count)
+        bytes.append(contentsOf: utf8)
     }
 
     mutating func write(raw: [UInt8]) {

@@ -42,4 +42,36 @@ import TestSupport
             #expect(atEnd)
         }
     }
+
+    /// Strings written inline (a decision's title) read back with their own bytes between interned ones,
+    /// and stay out of the table.
+    @Test func inlineStringsReadBackBesideInternedOnes() throws {
+        var random = SeededRandom(seed: 11)
+        var written: [(text: String, inline: Bool)] = []
+        for round in 0..<2_000 {
+            let text = Self.awkward[round % Self.awkward.count] + String(repeating: "\u{E9}", count: Int(random.next() % 20))
+            written.append((text, random.next() % 2 == 0))
+        }
+        var writer = SnapshotWriter(reservingCapacity: 16, strings: 0)
+        for (text, inline) in written {
+            if inline { writer.write(inline: text) } else { writer.write(text) }
+        }
+        var bytes: [UInt8] = []
+        writer.appendTable(to: &bytes)
+        bytes += writer.bytes
+        let interned = Set(written.filter { !$0.inline }.map { Array($0.text.utf8) })
+
+        try bytes.withUnsafeBytes { raw in
+            var counting = SnapshotReader(raw)
+            #expect(try counting.readCount() == interned.count, "only the interned strings are in the table")
+            var reader = SnapshotReader(raw)
+            try reader.readTable()
+            for (text, inline) in written {
+                let read = inline ? try reader.readInline() : try reader.readString()
+                #expect(Array(read.utf8) == Array(text.utf8), "\(text.debugDescription) read back as \(read.debugDescription)")
+            }
+            let atEnd = reader.isAtEnd
+            #expect(atEnd)
+        }
+    }
 }
