@@ -55,15 +55,10 @@ struct SnapshotWriter {
     /// decision's title): interning it would only add it to the table, a probe that misses the cache when the
     /// table holds a long history's strings.
     mutating func write(inline text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ appendInline($0) }) == nil {
-            var text = text
-            text.withUTF8 { appendInline($0) }
+        Self.withUTF8(of: text) { utf8 in
+            write(utf8.count)
+            bytes.append(contentsOf: utf8)
         }
-    }
-
-    private mutating func appendInline(_ utf8: UnsafeBufferPointer<UInt8>) {
-        write(utf8.count)
-        bytes.append(contentsOf: utf8)
     }
 
     mutating func write(raw: [UInt8]) {
@@ -73,14 +68,15 @@ struct SnapshotWriter {
 
     /// A string by its index in the table.
     mutating func write(_ text: String) {
-        // Read in place where the string is contiguous (native ones are): a `var` copy for `withUTF8` costs a
-        // retain and a release per string written.
-        if let index = text.utf8.withContiguousStorageIfAvailable({ intern($0) }) {
-            write(index)
-        } else {
-            var text = text
-            write(text.withUTF8 { intern($0) })
-        }
+        write(Self.withUTF8(of: text) { intern($0) })
+    }
+
+    /// Runs `body` over the string's UTF-8 bytes, in place where the string is contiguous (native ones are):
+    /// a `var` copy for `withUTF8` costs a retain and a release per string written.
+    private static func withUTF8<T>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        var text = text
+        return text.withUTF8(body)
     }
 
     /// The table index of these bytes, added to the table if they are new.
